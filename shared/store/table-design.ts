@@ -1,0 +1,88 @@
+/**
+ * The single-table key design, in one place. The CDK table, the local DynamoDB
+ * table and the DynamoDB adapter are all built from this module, so the three
+ * can never disagree. Every partition key begins with the tenant (`T#<tid>#…`).
+ *
+ * Item collections
+ *  - ticket:   pk T#<tid>#TK#<ticketId>, sk "TICKET" | "C#<ulid>" (comment) | "H#<ulid>" (history)
+ *  - key map:  pk T#<tid>#KEY#<ACME-42>, sk "KEY"     (consistent lookup by ticket key)
+ *  - counter:  pk T#<tid>, sk "COUNTER#TICKET"         (per-tenant key sequence)
+ *  - settings: pk T#<tid>, sk "SETTINGS"
+ *  - users:    pk T#<tid>#USERS, sk "U#<userId>"
+ *  - idempotency: pk T#<tid>#IDEM#<sub>#<key>, sk "IDEM" (expiresAt filtered by the reader)
+ *
+ * List indexes: one GSI per list filter, all sorted newest-first by
+ * `<createdAt>#<ticketId>`, so a page is one Query whose cost does not depend
+ * on the tenant's size.
+ */
+
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+export interface IndexDesign {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+/** GSI name → its key attributes. Order matters only for readability. */
+export const LIST_INDEXES = {
+  all: { name: 'byTenant', partitionKey: 'gsiAllPk', sortKey: 'gsiSk' },
+  status: { name: 'byStatus', partitionKey: 'gsiStatusPk', sortKey: 'gsiSk' },
+  category: { name: 'byCategory', partitionKey: 'gsiCategoryPk', sortKey: 'gsiSk' },
+  assignee: { name: 'byAssignee', partitionKey: 'gsiAssigneePk', sortKey: 'gsiSk' },
+  org: { name: 'byOrg', partitionKey: 'gsiOrgPk', sortKey: 'gsiSk' },
+  requester: { name: 'byRequester', partitionKey: 'gsiRequesterPk', sortKey: 'gsiSk' },
+} as const satisfies Record<string, IndexDesign>;
+
+export type ListIndexName = keyof typeof LIST_INDEXES;
+
+export const GLOBAL_SECONDARY_INDEXES: readonly IndexDesign[] = Object.values(LIST_INDEXES);
+
+/** TTL attribute (epoch seconds). DynamoDB Local never deletes, so readers filter on it too. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+const tenant = (tid: string) => `T#${tid}`;
+
+export const keys = {
+  tenant: (tid: string) => ({ pk: tenant(tid) }),
+  ticket: (tid: string, ticketId: string) => ({ pk: `${tenant(tid)}#TK#${ticketId}`, sk: 'TICKET' }),
+  ticketPartition: (tid: string, ticketId: string) => `${tenant(tid)}#TK#${ticketId}`,
+  comment: (tid: string, ticketId: string, commentId: string) => ({
+    pk: `${tenant(tid)}#TK#${ticketId}`,
+    sk: `C#${commentId}`,
+  }),
+  history: (tid: string, ticketId: string, eventId: string) => ({
+    pk: `${tenant(tid)}#TK#${ticketId}`,
+    sk: `H#${eventId}`,
+  }),
+  ticketKey: (tid: string, ticketKey: string) => ({ pk: `${tenant(tid)}#KEY#${ticketKey}`, sk: 'KEY' }),
+  ticketCounter: (tid: string) => ({ pk: tenant(tid), sk: 'COUNTER#TICKET' }),
+  settings: (tid: string) => ({ pk: tenant(tid), sk: 'SETTINGS' }),
+  user: (tid: string, userId: string) => ({ pk: `${tenant(tid)}#USERS`, sk: `U#${userId}` }),
+  usersPartition: (tid: string) => `${tenant(tid)}#USERS`,
+  idempotency: (tid: string, sub: string, key: string) => ({ pk: `${tenant(tid)}#IDEM#${sub}#${key}`, sk: 'IDEM' }),
+  /** Partition values of the list indexes for one ticket (undefined → not indexed there). */
+  listIndexValues: (
+    tid: string,
+    t: { status: string; category: string; assigneeId: string | null; org: string | null; requesterId: string; createdAt: string; id: string },
+  ) => ({
+    gsiSk: `${t.createdAt}#${t.id}`,
+    gsiAllPk: `${tenant(tid)}#TICKETS`,
+    gsiStatusPk: `${tenant(tid)}#STATUS#${t.status}`,
+    gsiCategoryPk: `${tenant(tid)}#CAT#${t.category}`,
+    gsiAssigneePk: t.assigneeId ? `${tenant(tid)}#ASSIGNEE#${t.assigneeId}` : undefined,
+    gsiOrgPk: t.org ? `${tenant(tid)}#ORG#${t.org}` : undefined,
+    gsiRequesterPk: `${tenant(tid)}#REQ#${t.requesterId}`,
+  }),
+  listPartition: (tid: string, index: ListIndexName, value: string) => {
+    const prefix: Record<ListIndexName, string> = {
+      all: 'TICKETS',
+      status: `STATUS#${value}`,
+      category: `CAT#${value}`,
+      assignee: `ASSIGNEE#${value}`,
+      org: `ORG#${value}`,
+      requester: `REQ#${value}`,
+    };
+    return `${tenant(tid)}#${prefix[index]}`;
+  },
+};
