@@ -1,0 +1,104 @@
+/**
+ * The ports the use cases need. Adapters (DynamoDB, the clock, id generation)
+ * implement them at the edges; the domain imports no SDK.
+ */
+import type { Comment, HistoryEvent, Ticket } from './ticket';
+import type { Locale, Role } from './identity';
+import type { StoredSettings } from './settings';
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor: string | null;
+}
+
+export type TicketListIndex = 'all' | 'status' | 'category' | 'assignee' | 'org' | 'requester';
+
+export interface TicketQuery extends PageRequest {
+  /** The index that serves the query (one Query on its partition). */
+  readonly index: TicketListIndex;
+  readonly value: string;
+  /** Further equality filters on ticket fields, applied to what the index returns. */
+  readonly filters: Partial<Record<'status' | 'category' | 'assignee' | 'org' | 'requesterId', string>>;
+}
+
+/** One atomic change to a ticket: the ticket at its new version, and what is appended with it. */
+export interface TicketChange {
+  readonly ticket: Ticket;
+  readonly events: readonly HistoryEvent[];
+  readonly comments: readonly Comment[];
+}
+
+export interface TicketStore {
+  /** Next number of the tenant's key sequence (gaps allowed: a failed create burns one). */
+  nextTicketNumber(tenantId: string): Promise<number>;
+  /** Writes a new ticket, its key mapping and its first events in one transaction. */
+  create(tenantId: string, change: TicketChange): Promise<void>;
+  /** Writes `change.ticket` only if the stored version is `expectedVersion`; else throws StaleWrite. */
+  update(tenantId: string, expectedVersion: number, change: TicketChange): Promise<void>;
+  get(tenantId: string, ticketId: string): Promise<Ticket | null>;
+  getByKey(tenantId: string, key: string): Promise<Ticket | null>;
+  list(tenantId: string, query: TicketQuery): Promise<Page<Ticket>>;
+  listComments(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<Comment>>;
+  listHistory(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<HistoryEvent>>;
+}
+
+export interface DirectoryUser {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Exclude<Role, 'finance'>;
+  readonly org: string | null;
+  readonly locale: Locale | null;
+  readonly updatedAt: string;
+}
+
+export interface UserDirectory {
+  put(tenantId: string, user: DirectoryUser): Promise<void>;
+  get(tenantId: string, userId: string): Promise<DirectoryUser | null>;
+  list(tenantId: string, page: PageRequest): Promise<Page<DirectoryUser>>;
+}
+
+export interface SettingsStore {
+  get(tenantId: string): Promise<StoredSettings | null>;
+  put(tenantId: string, settings: StoredSettings): Promise<void>;
+}
+
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export type IdempotencyClaim =
+  | { readonly state: 'claimed' }
+  | { readonly state: 'replay'; readonly response: StoredResponse }
+  | { readonly state: 'mismatch' }
+  | { readonly state: 'in-progress' };
+
+export interface IdempotencyScope {
+  readonly tenantId: string;
+  readonly sub: string;
+  readonly key: string;
+}
+
+export interface IdempotencyStore {
+  /** Claims the key for this request fingerprint, or says why it cannot. */
+  claim(scope: IdempotencyScope, fingerprint: string, now: Date, ttlSeconds: number): Promise<IdempotencyClaim>;
+  complete(scope: IdempotencyScope, response: StoredResponse): Promise<void>;
+  /** Frees the key after a failure that must not be replayed (a 5xx). */
+  release(scope: IdempotencyScope): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** Sortable, unique ids (ULIDs): comments and events sort by creation. */
+  next(): string;
+}

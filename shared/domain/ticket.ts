@@ -1,0 +1,107 @@
+import type { Caller, TenantCaller } from './identity';
+import { isStaff } from './identity';
+import type { Priority, Severity } from './settings';
+import type { Category, TicketType } from './workflow';
+
+export type Channel = 'portal' | 'api' | 'email';
+
+export interface Requester {
+  readonly id: string;
+  readonly email: string | null;
+  readonly org: string | null;
+}
+
+export interface TicketLink {
+  readonly type: 'split-from' | 'split-to' | 'related';
+  readonly ticketId: string;
+  readonly key: string;
+}
+
+export interface SlaClock {
+  readonly targetMinutes: number | null;
+  readonly elapsedMinutes: number | null;
+  readonly state: 'running' | 'paused' | 'stopped' | 'none';
+  readonly dueAt: string | null;
+  readonly breachedAt: string | null;
+}
+
+export interface Ticket {
+  readonly id: string;
+  readonly key: string;
+  readonly subject: string;
+  readonly description: string;
+  readonly type: TicketType;
+  readonly severity: Severity;
+  readonly priority: Priority;
+  readonly status: string;
+  readonly category: Category;
+  readonly requester: Requester;
+  readonly assignee: string | null;
+  readonly team: string | null;
+  readonly channel: Channel;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly submittedAt: string | null;
+  readonly version: number;
+  readonly sla: { readonly response: SlaClock; readonly resolution: SlaClock };
+  readonly escalation: { readonly level: number; readonly escalatedAt: string | null; readonly urgent: boolean };
+  readonly resolution: string | null;
+  readonly reopenableUntil: string | null;
+  readonly links: readonly TicketLink[];
+}
+
+export type CommentVisibility = 'public' | 'internal';
+
+export interface Comment {
+  readonly id: string;
+  readonly body: string;
+  readonly visibility: CommentVisibility;
+  readonly author: { readonly id: string; readonly role: string; readonly email: string | null };
+  readonly channel: Channel;
+  readonly createdAt: string;
+  readonly attachments: readonly { name: string; size: number; contentType: string }[];
+}
+
+export type HistoryEventType =
+  | 'created'
+  | 'submitted'
+  | 'status-changed'
+  | 'fields-changed'
+  | 'comment-added'
+  | 'reopened'
+  | 'closed-by-customer';
+
+export interface HistoryEvent {
+  readonly id: string;
+  readonly type: HistoryEventType;
+  readonly at: string;
+  readonly actor: { readonly id: string; readonly role: string };
+  /** Public events are shown to customers; internal ones (internal comments, staff-only fields) are not. */
+  readonly visibility: CommentVisibility;
+  readonly version: number;
+  readonly changes?: Readonly<Record<string, { from: unknown; to: unknown }>>;
+  readonly commentId?: string;
+  readonly reason?: string;
+}
+
+/**
+ * Customers see their own tickets, and their company's when the tenant allows
+ * it; staff see every ticket of their tenant. Anything else is "not found".
+ */
+export function canSee(caller: Caller, ticket: Ticket, orgVisibility: boolean): boolean {
+  if (isStaff(caller.role)) return true;
+  if (caller.role !== 'customer') return false;
+  if (ticket.requester.id === caller.sub) return true;
+  return orgVisibility && caller.org !== null && ticket.requester.org === caller.org;
+}
+
+export const actorOf = (caller: TenantCaller) => ({ id: caller.sub, role: caller.role });
+
+/** A blank SLA clock: the SLA engine (business calendars) fills in the figures. */
+export const slaClock = (targetMinutes: number | null): SlaClock => ({
+  targetMinutes,
+  elapsedMinutes: null,
+  state: targetMinutes === null ? 'none' : 'running',
+  dueAt: null,
+  breachedAt: null,
+});

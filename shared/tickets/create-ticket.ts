@@ -1,0 +1,75 @@
+import { forbidden, invalid } from '../domain/errors';
+import { isStaff, type TenantCaller } from '../domain/identity';
+import type { Priority, Severity } from '../domain/settings';
+import { actorOf, slaClock, type Channel, type Requester, type Ticket } from '../domain/ticket';
+import type { TicketType } from '../domain/workflow';
+import type { TicketDeps } from './deps';
+import { loadTenant } from './tenant-context';
+
+export interface CreateTicketInput {
+  readonly subject: string;
+  readonly description: string;
+  readonly type?: TicketType;
+  readonly severity?: Severity;
+  readonly priority?: Priority;
+  readonly draft?: boolean;
+  readonly channel?: Channel;
+  /** Staff only: the directory user (id or e-mail) the ticket is opened for. */
+  readonly requester?: string;
+}
+
+export async function createTicket(deps: TicketDeps, caller: TenantCaller, input: CreateTicketInput): Promise<Ticket> {
+  if (caller.role !== 'customer' && !isStaff(caller.role)) throw forbidden();
+  const tenant = await loadTenant(deps.settings, caller.tenantId);
+  const requester = await resolveRequester(deps, caller, input.requester);
+  const rules = tenant.workflow.definition.rules;
+  const status = input.draft ? rules.draftStatus : rules.onSubmit;
+  const number = await deps.tickets.nextTicketNumber(caller.tenantId);
+  const now = deps.clock.now().toISOString();
+  const severity = input.severity ?? 'medium';
+  const priority = input.priority ?? 'normal';
+  const ticket: Ticket = {
+    id: deps.ids.next(),
+    key: `${tenant.settings.keyPrefix}-${number}`,
+    subject: input.subject,
+    description: input.description,
+    type: input.type ?? 'question',
+    severity,
+    priority,
+    status,
+    category: tenant.workflow.categoryOf(status),
+    requester,
+    assignee: null,
+    team: null,
+    channel: input.channel ?? 'api',
+    createdAt: now,
+    updatedAt: now,
+    submittedAt: input.draft ? null : now,
+    version: 1,
+    sla: {
+      response: slaClock(tenant.settings.sla.response[priority]),
+      resolution: slaClock(tenant.settings.sla.resolution[severity]),
+    },
+    escalation: { level: 0, escalatedAt: null, urgent: false },
+    resolution: null,
+    reopenableUntil: null,
+    links: [],
+  };
+  const actor = actorOf(caller);
+  await deps.tickets.create(caller.tenantId, {
+    ticket,
+    events: [
+      { id: deps.ids.next(), type: 'created', at: now, actor, visibility: 'public', version: 1, changes: { status: { from: null, to: status } } },
+    ],
+    comments: [],
+  });
+  return ticket;
+}
+
+async function resolveRequester(deps: TicketDeps, caller: TenantCaller, requested: string | undefined): Promise<Requester> {
+  if (requested === undefined) return { id: caller.sub, email: caller.email, org: caller.org };
+  if (!isStaff(caller.role)) throw forbidden('Only staff may open a ticket on behalf of someone else.');
+  const user = await deps.users.get(caller.tenantId, requested);
+  if (!user) throw invalid('Unknown requester.', [{ path: 'requester', message: 'no user with this id in the directory' }]);
+  return { id: user.id, email: user.email, org: user.org };
+}

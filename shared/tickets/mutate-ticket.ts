@@ -1,0 +1,73 @@
+import { StaleWrite, versionConflict } from '../domain/errors';
+import type { TenantCaller } from '../domain/identity';
+import type { TicketChange } from '../domain/ports';
+import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
+import type { TicketDeps } from './deps';
+import { findVisibleTicket } from './find-visible-ticket';
+import { loadTenant, type TenantContext } from './tenant-context';
+
+/** What a use case decides, given the ticket as it is now. */
+export interface Decision {
+  /** Changed fields; version and updatedAt are set here. */
+  readonly patch: Partial<Ticket>;
+  readonly events: readonly Omit<HistoryEvent, 'id' | 'at' | 'version'>[];
+  readonly comments?: readonly Omit<Comment, 'id' | 'createdAt'>[];
+}
+
+export interface MutationRequest {
+  readonly caller: TenantCaller;
+  readonly idOrKey: string;
+  /** From If-Match: the write only happens at this version, else 412. */
+  readonly expectedVersion: number | null;
+}
+
+/**
+ * Read, decide, conditionally write, and on a lost race read again and decide
+ * again. Every change to a ticket goes through here, so two concurrent writes
+ * never lose either's effect: the loser re-applies its intent to the winner's
+ * result. With If-Match the caller asked for "only at this version", so a lost
+ * race surfaces as 412 instead.
+ */
+export async function mutateTicket(
+  deps: TicketDeps,
+  request: MutationRequest,
+  decide: (ticket: Ticket, tenant: TenantContext, now: Date) => Decision,
+): Promise<{ ticket: Ticket; comments: Comment[] }> {
+  const tenant = await loadTenant(deps.settings, request.caller.tenantId);
+  for (let attempt = 0; ; attempt++) {
+    const current = await findVisibleTicket(deps.tickets, request.caller, request.idOrKey, tenant.settings.orgVisibility);
+    if (request.expectedVersion !== null && current.version !== request.expectedVersion)
+      throw versionConflict(request.expectedVersion, current.version);
+    const now = deps.clock.now();
+    const decision = decide(current, tenant, now);
+    const change = materialize(deps, current, decision, now);
+    try {
+      await deps.tickets.update(request.caller.tenantId, current.version, change);
+      return { ticket: change.ticket, comments: [...change.comments] };
+    } catch (error) {
+      if (!(error instanceof StaleWrite) || attempt >= MAX_ATTEMPTS) throw error;
+      await backoff(attempt);
+    }
+  }
+}
+
+/** Enough for 50+ writers on one ticket: each round at least one of them wins. */
+const MAX_ATTEMPTS = 200;
+
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * (attempt + 1))));
+
+function materialize(deps: TicketDeps, current: Ticket, decision: Decision, now: Date): TicketChange {
+  const at = now.toISOString();
+  const version = current.version + 1;
+  const comments = (decision.comments ?? []).map((c) => ({ ...c, id: deps.ids.next(), createdAt: at }));
+  const events = decision.events.map((e) => ({
+    ...e,
+    id: deps.ids.next(),
+    at,
+    version,
+    // A comment event points at the comment it announces.
+    ...(e.type === 'comment-added' && comments.length > 0 && !e.commentId ? { commentId: comments[0]!.id } : {}),
+  }));
+  return { ticket: { ...current, ...decision.patch, version, updatedAt: at }, events, comments };
+}

@@ -1,0 +1,23 @@
+import { invalid } from '../domain/errors';
+import type { SettingsStore } from '../domain/ports';
+import { effectiveSettings, type TenantSettings } from '../domain/settings';
+import { Workflow, type WorkflowDefinition } from '../domain/workflow';
+import { WORKFLOW_PRESETS } from '../workflows/presets';
+
+export interface TenantContext {
+  readonly tenantId: string;
+  readonly settings: TenantSettings;
+  readonly workflow: Workflow;
+}
+
+export function resolveWorkflow(ref: string | WorkflowDefinition): Workflow {
+  if (typeof ref !== 'string') return new Workflow(ref);
+  const preset = WORKFLOW_PRESETS[ref];
+  if (!preset) throw invalid(`Unknown workflow preset ${ref}.`, [{ path: 'workflow', message: `unknown preset ${ref}` }]);
+  return new Workflow(preset);
+}
+
+export async function loadTenant(settings: SettingsStore, tenantId: string): Promise<TenantContext> {
+  const effective = effectiveSettings(tenantId, await settings.get(tenantId));
+  return { tenantId, settings: effective, workflow: resolveWorkflow(effective.workflow) };
+}
