@@ -1,0 +1,213 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { invalid, StaleWrite } from '../domain/errors';
+import type { Page, PageRequest, TicketChange, TicketQuery, TicketStore } from '../domain/ports';
+import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
+import { decodeCursor, encodeCursor, ignoreCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
+import { keys, LIST_INDEXES } from './table-design';
+
+/** A filtered list reads at most this many index pages per request, so a page's cost stays bounded. */
+const MAX_QUERY_ROUNDS = 5;
+
+const FILTER_PATHS: Record<keyof TicketQuery['filters'], string[]> = {
+  status: ['status'],
+  category: ['category'],
+  assignee: ['assignee'],
+  org: ['requester', 'org'],
+  requesterId: ['requester', 'id'],
+};
+
+export class DynamoTicketStore implements TicketStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly onCapacity: CapacityListener = ignoreCapacity,
+  ) {}
+
+  async nextTicketNumber(tenantId: string): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.ticketCounter(tenantId),
+        UpdateExpression: 'ADD #seq :one',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    this.onCapacity('nextTicketNumber', out.ConsumedCapacity);
+    return Number(out.Attributes?.seq);
+  }
+
+  async create(tenantId: string, change: TicketChange): Promise<void> {
+    const { ticket } = change;
+    await this.transact('createTicket', [
+      { Put: { TableName: this.tableName, Item: this.ticketItem(tenantId, ticket), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.ticketKey(tenantId, ticket.key), entity: 'ticketKey', ticketId: ticket.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...this.appendItems(tenantId, ticket.id, change),
+    ]);
+  }
+
+  async update(tenantId: string, expectedVersion: number, change: TicketChange): Promise<void> {
+    await this.transact('updateTicket', [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.ticketItem(tenantId, change.ticket),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        },
+      },
+      ...this.appendItems(tenantId, change.ticket.id, change),
+    ]);
+  }
+
+  async get(tenantId: string, ticketId: string): Promise<Ticket | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.ticket(tenantId, ticketId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    this.onCapacity('getTicket', out.ConsumedCapacity);
+    return out.Item ? withoutKeys<Ticket>(out.Item) : null;
+  }
+
+  async getByKey(tenantId: string, key: string): Promise<Ticket | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.ticketKey(tenantId, key), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    this.onCapacity('getTicketKey', out.ConsumedCapacity);
+    return out.Item ? this.get(tenantId, String(out.Item.ticketId)) : null;
+  }
+
+  async list(tenantId: string, query: TicketQuery): Promise<Page<Ticket>> {
+    const index = LIST_INDEXES[query.index];
+    const partition = keys.listPartition(tenantId, query.index, query.value);
+    const itemPrefix = `${keys.ticketPartition(tenantId, '')}`;
+    let startKey = this.cursor(query.cursor, {
+      pk: (v) => v.startsWith(itemPrefix),
+      sk: 'TICKET',
+      [index.partitionKey]: partition,
+      [index.sortKey]: () => true,
+    });
+    const names: Record<string, string> = { '#ipk': index.partitionKey };
+    const values: Record<string, unknown> = { ':ipk': partition };
+    const conditions: string[] = [];
+    Object.entries(query.filters).forEach(([field, value], i) => {
+      const path = FILTER_PATHS[field as keyof TicketQuery['filters']].map((part, j) => {
+        names[`#f${i}_${j}`] = part;
+        return `#f${i}_${j}`;
+      });
+      values[`:f${i}`] = value;
+      conditions.push(`${path.join('.')} = :f${i}`);
+    });
+    const items: Ticket[] = [];
+    for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < query.limit; round++) {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#ipk = :ipk',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+          ScanIndexForward: false,
+          Limit: query.limit - items.length,
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.onCapacity('listTickets', out.ConsumedCapacity);
+      items.push(...(out.Items ?? []).map((i) => withoutKeys<Ticket>(i)));
+      startKey = out.LastEvaluatedKey as Record<string, string> | undefined;
+      if (!startKey) break;
+    }
+    return { items, nextCursor: encodeCursor(startKey) };
+  }
+
+  listComments(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<Comment>> {
+    return this.listCollection<Comment>(tenantId, ticketId, 'C#', page, includeInternal);
+  }
+
+  listHistory(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<HistoryEvent>> {
+    return this.listCollection<HistoryEvent>(tenantId, ticketId, 'H#', page, includeInternal);
+  }
+
+  /** Comments and history live in the ticket's own partition, oldest first. */
+  private async listCollection<T>(tenantId: string, ticketId: string, prefix: string, page: PageRequest, includeInternal: boolean): Promise<Page<T>> {
+    const pk = keys.ticketPartition(tenantId, ticketId);
+    let startKey = this.cursor(page.cursor, { pk, sk: (v) => v.startsWith(prefix) });
+    const items: T[] = [];
+    for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < page.limit; round++) {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix, ...(includeInternal ? {} : { ':public': 'public' }) },
+          ...(includeInternal ? {} : { FilterExpression: '#visibility = :public', ExpressionAttributeNames: { '#visibility': 'visibility' } }),
+          ConsistentRead: true,
+          Limit: page.limit - items.length,
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.onCapacity(prefix === 'C#' ? 'listComments' : 'listHistory', out.ConsumedCapacity);
+      items.push(...(out.Items ?? []).map((i) => withoutKeys<T>(i)));
+      startKey = out.LastEvaluatedKey as Record<string, string> | undefined;
+      if (!startKey) break;
+    }
+    return { items, nextCursor: encodeCursor(startKey) };
+  }
+
+  private cursor(cursor: string | null, expected: Parameters<typeof decodeCursor>[1]) {
+    try {
+      return decodeCursor(cursor, expected);
+    } catch (error) {
+      if (error instanceof InvalidCursor) throw invalid(error.message, [{ path: 'cursor', message: error.message }]);
+      throw error;
+    }
+  }
+
+  private ticketItem(tenantId: string, ticket: Ticket) {
+    const indexValues = keys.listIndexValues(tenantId, {
+      status: ticket.status,
+      category: ticket.category,
+      assigneeId: ticket.assignee,
+      org: ticket.requester.org,
+      requesterId: ticket.requester.id,
+      createdAt: ticket.createdAt,
+      id: ticket.id,
+    });
+    return { ...keys.ticket(tenantId, ticket.id), entity: 'ticket', ...indexValues, ...ticket };
+  }
+
+  private appendItems(tenantId: string, ticketId: string, change: TicketChange) {
+    const append = (key: { pk: string; sk: string }, entity: string, body: object) => ({
+      Put: { TableName: this.tableName, Item: { ...key, entity, ...body }, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
+    return [
+      ...change.events.map((e) => append(keys.history(tenantId, ticketId, e.id), 'history', e)),
+      ...change.comments.map((c) => append(keys.comment(tenantId, ticketId, c.id), 'comment', c)),
+    ];
+  }
+
+  private async transact(operation: string, items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {
+    try {
+      const out = await this.db.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      this.onCapacity(operation, out.ConsumedCapacity);
+    } catch (error) {
+      // A failed version condition or a concurrent transaction on the same item: the caller re-reads.
+      if (error instanceof TransactionCanceledException) {
+        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
+        if (codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) throw new StaleWrite();
+      }
+      throw error;
+    }
+  }
+}
