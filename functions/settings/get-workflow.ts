@@ -1,2 +1,5 @@
-// placeholder: replaced by the real handler
-export const handler = async () => ({ statusCode: 501, body: "" });
+import { getWorkflow } from '../../shared/admin/tenant-admin';
+import { httpRoute } from '../../shared/http/handler-kit';
+import { deps } from '../../shared/wiring';
+
+export const handler = httpRoute({}, async ({ caller }) => ({ body: await getWorkflow(deps.settings, caller) }));

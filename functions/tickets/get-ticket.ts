@@ -1,2 +1,9 @@
-// placeholder: replaced by the real handler
-export const handler = async () => ({ statusCode: 501, body: "" });
+import { httpRoute } from '../../shared/http/handler-kit';
+import { IdParam } from '../../shared/http/schemas';
+import { getTicket } from '../../shared/tickets/ticket-queries';
+import { deps } from '../../shared/wiring';
+
+export const handler = httpRoute({ params: { id: IdParam } }, async ({ caller, params }) => {
+  const ticket = await getTicket(deps, caller, params.id!);
+  return { body: ticket, version: ticket.version };
+});

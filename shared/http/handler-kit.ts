@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { DomainError, forbidden, invalid, tooLarge, unauthenticated, unsupportedMediaType, type FieldError } from '../domain/errors';
+import { LOCALES, ROLES, type Caller, type TenantCaller } from '../domain/identity';
+import type { IdempotencyStore } from '../domain/ports';
+import { logger } from '../observability/logger';
+import { LIMITS } from './schemas';
+import { toProblem } from './problem';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+export interface HttpResult {
+  readonly status?: number;
+  readonly body: unknown;
+  /** Sets `ETag: "<version>"`. */
+  readonly version?: number;
+}
+
+export interface RequestContext<B, Q> {
+  readonly caller: TenantCaller;
+  readonly body: B;
+  readonly query: Q;
+  readonly params: Readonly<Record<string, string>>;
+  /** The version from `If-Match`, or null when absent or `*`. */
+  readonly expectedVersion: number | null;
+}
+
+export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+  readonly body?: B;
+  readonly query?: Q;
+  /** Path parameters checked against this schema; a bad one is a 404 (it names nothing that exists). */
+  readonly params?: Readonly<Record<string, z.ZodType<string>>>;
+  /** POST routes: honour `Idempotency-Key`. */
+  readonly idempotency?: IdempotencyStore;
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  tid: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  role: z.enum(ROLES),
+  org: z.string().min(1).optional(),
+  email: z.string().min(1).optional(),
+  locale: z.enum(LOCALES).optional(),
+});
+
+/** The caller, from the claims the JWT authorizer verified. The tenant comes from here and nowhere else. */
+export function callerFrom(event: HttpEvent): Caller {
+  const parsed = claimsSchema.safeParse(event.requestContext?.authorizer?.jwt?.claims ?? {});
+  if (!parsed.success) throw unauthenticated('The token does not carry valid Ticketflow claims.');
+  const c = parsed.data;
+  return { sub: c.sub, tenantId: c.tid ?? null, role: c.role, org: c.org ?? null, email: c.email ?? null, locale: c.locale ?? null };
+}
+
+function tenantCaller(event: HttpEvent): TenantCaller {
+  const caller = callerFrom(event);
+  if (caller.tenantId === null || caller.role === 'finance') throw forbidden('This route needs a tenant user.');
+  return caller as TenantCaller;
+}
+
+const zodErrors = (error: z.ZodError, prefix = ''): FieldError[] =>
+  error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+
+function parseBody(event: HttpEvent, schema: z.ZodType): unknown {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (Buffer.byteLength(raw, 'utf8') > LIMITS.bodyBytes) throw tooLarge(`The body is larger than ${LIMITS.bodyBytes} bytes.`);
+  let json: unknown = {};
+  if (raw.trim() !== '') {
+    const type = header(event, 'content-type') ?? '';
+    if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(type)) throw unsupportedMediaType();
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw invalid('The body is not valid JSON.', [{ path: '', message: 'malformed JSON' }]);
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw invalid('The body does not match the schema.', zodErrors(parsed.error));
+  return parsed.data;
+}
+
+function header(event: HttpEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  return headers[name] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+}
+
+/** `"3"`, `W/"3"` or `3`; `*` means any. Anything unparseable can never match a version: 412. */
+function expectedVersion(event: HttpEvent): number | null {
+  const value = header(event, 'if-match')?.trim();
+  if (value === undefined || value === '*') return null;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
+  if (!match) throw new DomainError('version-conflict', 'If-Match must be the ETag of the ticket, e.g. "3".');
+  return Number(match[1]);
+}
+
+function respond(result: HttpResult): HttpResponse {
+  return {
+    statusCode: result.status ?? 200,
+    headers: {
+      'content-type': 'application/json',
+      ...(result.version !== undefined ? { etag: `"${result.version}"` } : {}),
+    },
+    body: JSON.stringify(result.body),
+  };
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/**
+ * Wraps a route: claims → params → query → body → `Idempotency-Key` → the use
+ * case → JSON, with every failure turned into problem+json in one place.
+ */
+export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<B, Q>,
+  run: (request: RequestContext<Infer<B>, Infer<Q>>) => Promise<HttpResult>,
+) {
+  const handle = async (event: HttpEvent): Promise<HttpResponse> => {
+    const caller = tenantCaller(event);
+    const params: Record<string, string> = {};
+    for (const [name, schema] of Object.entries(spec.params ?? {})) {
+      const value = event.pathParameters?.[name];
+      const parsed = schema.safeParse(value === undefined ? undefined : decodeURIComponent(value));
+      if (!parsed.success) throw new DomainError('not-found', 'Not found.');
+      params[name] = parsed.data;
+    }
+    let query: unknown = undefined;
+    if (spec.query) {
+      const parsed = spec.query.safeParse(event.queryStringParameters ?? {});
+      if (!parsed.success) throw invalid('The query string is invalid.', zodErrors(parsed.error, 'query'));
+      query = parsed.data;
+    }
+    const body = spec.body ? parseBody(event, spec.body) : undefined;
+    const request = { caller, body, query, params, expectedVersion: expectedVersion(event) } as RequestContext<Infer<B>, Infer<Q>>;
+    const key = header(event, 'idempotency-key');
+    if (!spec.idempotency || key === undefined) return respond(await run(request));
+    if (!IDEMPOTENCY_KEY.test(key))
+      throw invalid('Idempotency-Key must be 1–255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+    return idempotent(spec.idempotency, caller, key, event, () => run(request));
+  };
+
+  return middy<HttpEvent, HttpResponse>().handler(async (event) => {
+    const started = Date.now();
+    let response: HttpResponse;
+    try {
+      response = await handle(event);
+    } catch (error) {
+      response = toProblem(error);
+      if (response.statusCode === 500) logger.error('unhandled error', { error: error as Error });
+    }
+    logger.info('request', {
+      route: event.routeKey,
+      status: response.statusCode,
+      tenantId: event.requestContext?.authorizer?.jwt?.claims?.tid,
+      ms: Date.now() - started,
+    });
+    return response;
+  });
+}
+
+/**
+ * Same key and same request within 24 h → the first response again, nothing
+ * done twice; same key, different request → 409. A 5xx frees the key so the
+ * client can retry.
+ */
+async function idempotent(store: IdempotencyStore, caller: TenantCaller, key: string, event: HttpEvent, run: () => Promise<HttpResult>) {
+  const scope = { tenantId: caller.tenantId, sub: caller.sub, key };
+  const fingerprint = createHash('sha256')
+    .update(`${event.requestContext.http.method} ${event.rawPath}\n${event.body ?? ''}`)
+    .digest('hex');
+  const claim = await store.claim(scope, fingerprint, new Date(), IDEMPOTENCY_TTL_SECONDS);
+  if (claim.state === 'mismatch') throw new DomainError('conflict', 'This Idempotency-Key was already used for a different request.');
+  if (claim.state === 'in-progress') throw new DomainError('conflict', 'A request with this Idempotency-Key is still in progress.');
+  if (claim.state === 'replay') return { ...claim.response, headers: { ...claim.response.headers, 'idempotent-replayed': 'true' } };
+  let response: HttpResponse;
+  try {
+    response = respond(await run());
+  } catch (error) {
+    response = toProblem(error);
+  }
+  if ((response.statusCode ?? 500) >= 500) await store.release(scope);
+  else await store.complete(scope, { statusCode: response.statusCode ?? 200, headers: (response.headers ?? {}) as Record<string, string>, body: String(response.body ?? '') });
+  return response;
+}

@@ -1,0 +1,37 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError, type DomainErrorKind, type FieldError } from '../domain/errors';
+
+const STATUS: Record<DomainErrorKind, { status: number; title: string }> = {
+  validation: { status: 400, title: 'Invalid request' },
+  unauthenticated: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  'not-found': { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  'version-conflict': { status: 412, title: 'Precondition failed' },
+  'too-large': { status: 413, title: 'Payload too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'workflow-refused': { status: 422, title: 'Refused by the workflow' },
+};
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problem(status: number, title: string, detail: string, errors: readonly FieldError[] = []): APIGatewayProxyStructuredResultV2 {
+  const type = `https://ticketflow.dev/problems/${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+  return {
+    statusCode: status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify({ type, title, status, detail, ...(errors.length ? { errors } : {}) }),
+  };
+}
+
+/**
+ * The one place errors become HTTP. Domain errors map by kind; anything else
+ * is a defect: 500 with no internals in the body (the log has the details).
+ */
+export function toProblem(error: unknown): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof DomainError) {
+    const { status, title } = STATUS[error.kind];
+    return problem(status, title, error.message, error.errors);
+  }
+  return problem(500, 'Internal error', 'Something went wrong on our side. It has been logged.');
+}

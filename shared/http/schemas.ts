@@ -1,0 +1,227 @@
+/**
+ * zod schemas: the single source for request validation and for the OpenAPI
+ * document. Request objects are strict, so an unknown field is a 400.
+ */
+import { z } from 'zod';
+import { LOCALES, ROLES } from '../domain/identity';
+import { CATEGORIES, TICKET_TYPES } from '../domain/workflow';
+
+export const LIMITS = { bodyBytes: 256 * 1024, subjectChars: 200, commentChars: 64 * 1024 } as const;
+
+const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const severity = z.enum(['enhancement', 'low', 'medium', 'high', 'severe']);
+const priority = z.enum(['normal', 'high', 'urgent']);
+const ticketType = z.enum(TICKET_TYPES);
+const roleWithoutFinance = z.enum(ROLES.filter((r) => r !== 'finance') as ['customer', 'agent', 'lead', 'manager', 'admin']);
+const isoTime = z.iso.datetime();
+
+export const CreateTicketBody = z
+  .strictObject({
+    subject: nonBlank(LIMITS.subjectChars),
+    description: z.string().max(LIMITS.commentChars).default(''),
+    type: ticketType.optional(),
+    severity: severity.optional(),
+    priority: priority.optional(),
+    draft: z.boolean().optional(),
+    channel: z.enum(['portal', 'api']).optional(),
+    requester: z.string().min(1).max(200).optional().describe('Staff only: directory user id to open the ticket for'),
+  })
+  .meta({ id: 'CreateTicket' });
+
+export const PatchTicketBody = z
+  .strictObject({
+    assignee: z.string().min(1).max(200).nullable().optional(),
+    team: z.string().min(1).max(200).nullable().optional(),
+    severity: severity.optional(),
+    priority: priority.optional(),
+    subject: nonBlank(LIMITS.subjectChars).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' })
+  .meta({ id: 'PatchTicket' });
+
+export const TransitionBody = z
+  .strictObject({
+    to: z.string().min(1).max(100),
+    comment: nonBlank(LIMITS.commentChars).optional(),
+    resolution: z.string().min(1).max(100).optional(),
+  })
+  .meta({ id: 'Transition' });
+
+export const CommentBody = z
+  .strictObject({
+    body: nonBlank(LIMITS.commentChars),
+    visibility: z.enum(['public', 'internal']).default('public'),
+  })
+  .meta({ id: 'NewComment' });
+
+export const ReopenBody = z.strictObject({ comment: nonBlank(LIMITS.commentChars) }).meta({ id: 'Reopen' });
+
+export const EmptyBody = z.strictObject({}).meta({ id: 'Empty' });
+
+const labels = z.strictObject({ en: z.string().min(1), nl: z.string().min(1), fr: z.string().min(1) });
+export const WorkflowDefinitionSchema = z
+  .strictObject({
+    id: z.string().min(1).max(100),
+    statuses: z.array(z.strictObject({ id: z.string().min(1).max(100), category: z.enum(CATEGORIES), labels })).min(1).max(200),
+    transitions: z
+      .array(
+        z.strictObject({
+          from: z.string().min(1),
+          to: z.string().min(1),
+          roles: z.array(roleWithoutFinance).min(1),
+          types: z.array(ticketType).min(1).optional(),
+        }),
+      )
+      .max(2000),
+    rules: z.strictObject({
+      onSubmit: z.string().min(1),
+      draftStatus: z.string().min(1),
+      onCustomerReply: z.record(z.string(), z.string()),
+      onCustomerConfirm: z.record(z.string(), z.string()),
+      onCustomerReopen: z.strictObject({ from: z.array(z.string()), to: z.string(), windowDays: z.number().int().min(0).max(3650) }),
+    }),
+  })
+  .meta({ id: 'Workflow' });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
+const dayHours = z.array(z.tuple([hhmm, hhmm])).max(10);
+const minutes = z.number().int().positive().nullable();
+
+export const SettingsBody = z
+  .strictObject({
+    name: nonBlank(200),
+    keyPrefix: z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/, '1–10 capital letters or digits, starting with a letter'),
+    workflow: z.union([z.string().min(1).max(100), WorkflowDefinitionSchema]),
+    timezone: z.string().refine(isTimeZone, 'unknown IANA time zone'),
+    locale: z.enum(LOCALES),
+    coverage: z.enum(['business-hours', '24x7']),
+    businessHours: z.strictObject({ mon: dayHours, tue: dayHours, wed: dayHours, thu: dayHours, fri: dayHours, sat: dayHours, sun: dayHours }).partial(),
+    holidays: z.array(z.iso.date()).max(1000),
+    supportAddress: z.email().nullable(),
+    contacts: z.strictObject({ teamLead: z.email().nullable(), offeringManager: z.email().nullable(), escalationManager: z.email().nullable() }).partial(),
+    orgVisibility: z.boolean(),
+    sla: z
+      .strictObject({
+        response: z.strictObject({ urgent: minutes, high: minutes, normal: minutes }).partial(),
+        resolution: z.strictObject({ severe: minutes, high: minutes, medium: minutes, low: minutes, enhancement: minutes }).partial(),
+      })
+      .partial(),
+    feedbackDays: z.number().int().min(0).max(365),
+    monitoringDays: z.number().int().min(0).max(365),
+  })
+  .partial()
+  .meta({ id: 'SettingsInput' });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const PutUserBody = z
+  .strictObject({
+    email: z.email().max(254),
+    name: nonBlank(200),
+    role: roleWithoutFinance,
+    org: z.string().min(1).max(200).nullable().optional(),
+    locale: z.enum(LOCALES).nullable().optional(),
+  })
+  .meta({ id: 'UserInput' });
+
+/** Path parameters: ids and keys are short and plain, anything else is a 400 (or 404 for the ticket). */
+export const IdParam = z.string().min(1).max(100).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, . _ @ - only');
+
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(4096).optional(),
+});
+
+export const TicketListQuery = PageQuery.extend({
+  status: z.string().min(1).max(100).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  assignee: z.string().min(1).max(200).optional(),
+  org: z.string().min(1).max(200).optional(),
+  requester: z.string().min(1).max(200).optional(),
+});
+
+// ---- response shapes (documentation: the OpenAPI document is generated from these) ----
+
+const slaClock = z.object({
+  targetMinutes: z.number().int().nullable(),
+  elapsedMinutes: z.number().int().nullable(),
+  state: z.enum(['running', 'paused', 'stopped', 'none']),
+  dueAt: isoTime.nullable(),
+  breachedAt: isoTime.nullable(),
+});
+
+export const TicketSchema = z
+  .object({
+    id: z.string(),
+    key: z.string().describe('<tenant prefix>-<sequence>'),
+    subject: z.string(),
+    description: z.string(),
+    type: ticketType,
+    severity,
+    priority,
+    status: z.string(),
+    category: z.enum(CATEGORIES),
+    requester: z.object({ id: z.string(), email: z.string().nullable(), org: z.string().nullable() }),
+    assignee: z.string().nullable(),
+    team: z.string().nullable(),
+    channel: z.enum(['portal', 'api', 'email']),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    submittedAt: isoTime.nullable(),
+    version: z.number().int(),
+    sla: z.object({ response: slaClock, resolution: slaClock }),
+    escalation: z.object({ level: z.number().int(), escalatedAt: isoTime.nullable(), urgent: z.boolean() }),
+    resolution: z.string().nullable(),
+    reopenableUntil: isoTime.nullable(),
+    links: z.array(z.object({ type: z.string(), ticketId: z.string(), key: z.string() })),
+  })
+  .meta({ id: 'Ticket' });
+
+export const CommentSchema = z
+  .object({
+    id: z.string(),
+    body: z.string(),
+    visibility: z.enum(['public', 'internal']),
+    author: z.object({ id: z.string(), role: z.string(), email: z.string().nullable() }),
+    channel: z.enum(['portal', 'api', 'email']),
+    createdAt: isoTime,
+    attachments: z.array(z.object({ name: z.string(), size: z.number(), contentType: z.string() })),
+  })
+  .meta({ id: 'Comment' });
+
+export const HistoryEventSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    at: isoTime,
+    actor: z.object({ id: z.string(), role: z.string() }),
+    visibility: z.enum(['public', 'internal']),
+    version: z.number().int(),
+    changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional(),
+    commentId: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'HistoryEvent' });
+
+export const UserSchema = PutUserBody.extend({ id: z.string(), updatedAt: isoTime }).meta({ id: 'User' });
+
+export const SettingsSchema = SettingsBody.required().meta({ id: 'Settings' });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
