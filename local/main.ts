@@ -1,0 +1,69 @@
+/**
+ * `npm start`: the whole Ticketflow system on this machine, on 127.0.0.1 only.
+ * Ctrl-C stops everything it started; data stays in `.ticketflow/`.
+ */
+import { join } from 'node:path';
+import { JavaMissingError } from './dynamodb/dynamodb-local';
+import { DEMO_FINANCE, DEMO_TENANT, DEMO_USERS, PROJECT_ROOT, startLocalRuntime } from './runtime';
+
+const port = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number`);
+  return value;
+};
+
+async function main() {
+  const dataDir = process.env.TICKETFLOW_DATA_DIR ?? join(PROJECT_ROOT, '.ticketflow');
+  const runtime = await startLocalRuntime({
+    dataDir,
+    apiPort: port('TICKETFLOW_API_PORT', 3000),
+    dynamoPort: port('TICKETFLOW_DYNAMODB_PORT', 8000),
+  });
+  const url = runtime.apiUrl;
+  const lines = [
+    '',
+    'Ticketflow is running (127.0.0.1 only). Ctrl-C stops it; data stays in ' + dataDir,
+    '',
+    `  HTTP API        ${url}`,
+    `  OpenAPI         ${url}/openapi.json`,
+    `  health          ${url}/_local/health`,
+    `  tokens          POST ${url}/_local/token`,
+    `  DynamoDB Local  ${runtime.dynamoEndpoint}`,
+    '',
+    runtime.demoCreated ? `Demo tenant "${DEMO_TENANT}" created.` : `Demo tenant "${DEMO_TENANT}" found (data kept from the last run).`,
+    'A ready curl line per role (get a token, then list tickets):',
+  ];
+  const who = [
+    ...DEMO_USERS.map((u) => ({ label: `${u.role} ${u.email}`, claims: { tid: DEMO_TENANT, sub: u.id, role: u.role, email: u.email, ...(u.org ? { org: u.org } : {}) } })),
+    { label: `finance ${DEMO_FINANCE.email}`, claims: { sub: DEMO_FINANCE.sub, role: DEMO_FINANCE.role, email: DEMO_FINANCE.email } },
+  ];
+  for (const { label, claims } of who) {
+    const path = claims.role === 'finance' ? '/v1/usage' : claims.role === 'admin' ? '/v1/settings' : '/v1/tickets';
+    lines.push(
+      '',
+      `  # ${label}`,
+      `  TOKEN=$(curl -s -X POST ${url}/_local/token -H 'content-type: application/json' -d '${JSON.stringify(claims)}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
+      `  curl -s ${url}${path} -H "authorization: Bearer $TOKEN"`,
+    );
+  }
+  console.log(lines.join('\n'));
+  console.log('\nReady.');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await runtime.stop();
+    console.log('Stopped. Data kept in ' + dataDir);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof JavaMissingError) console.error(error.message);
+  else console.error(`Ticketflow could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
