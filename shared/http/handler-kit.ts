@@ -62,6 +62,16 @@ function tenantCaller(event: HttpEvent): TenantCaller {
   return caller as TenantCaller;
 }
 
+/** A malformed escape (`%ff`) names nothing that exists: treated like any unknown id. */
+function decodePathParameter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
 const zodErrors = (error: z.ZodError, prefix = ''): FieldError[] =>
   error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
 
@@ -123,8 +133,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
     const caller = tenantCaller(event);
     const params: Record<string, string> = {};
     for (const [name, schema] of Object.entries(spec.params ?? {})) {
-      const value = event.pathParameters?.[name];
-      const parsed = schema.safeParse(value === undefined ? undefined : decodeURIComponent(value));
+      const parsed = schema.safeParse(decodePathParameter(event.pathParameters?.[name]));
       if (!parsed.success) throw new DomainError('not-found', 'Not found.');
       params[name] = parsed.data;
     }
