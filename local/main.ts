@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { JavaMissingError } from './dynamodb/dynamodb-local';
 import { DEMO_FINANCE, DEMO_TENANT, DEMO_USERS, PROJECT_ROOT, startLocalRuntime } from './runtime';
 
+// The SDK warns that Node 20 support ends in 2027: true, and Lambda runs Node.js 22 already.
+// Locally the warning is noise in the first screen a newcomer sees.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const port = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number`);
