@@ -18,7 +18,7 @@ const db = documentClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpo
 /** Listeners for consumed capacity (usage metering, benchmarks) register here. */
 const capacityListeners: CapacityListener[] = [];
 export const onConsumedCapacity = (listener: CapacityListener) => capacityListeners.push(listener);
-const meter: CapacityListener = (op, capacity) => capacityListeners.forEach((l) => l(op, capacity));
+const meter: CapacityListener = (use) => capacityListeners.forEach((l) => l(use));
 
 const systemClock: Clock = { now: () => new Date() };
 const nextUlid = monotonicFactory();

@@ -7,10 +7,31 @@ export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocum
   });
 }
 
+export interface CapacityUse {
+  readonly operation: string;
+  readonly kind: 'read' | 'write';
+  readonly units: number;
+}
+
 /** Every adapter asks for consumed capacity and hands it here: usage metering and the benchmark read it. */
-export type CapacityListener = (operation: string, capacity: ConsumedCapacity[] | ConsumedCapacity | undefined) => void;
+export type CapacityListener = (use: CapacityUse) => void;
 
 export const ignoreCapacity: CapacityListener = () => {};
+
+/**
+ * Normalises DynamoDB's ConsumedCapacity (one or a list, per table). DynamoDB
+ * Local reports only `CapacityUnits`, so the caller says which kind it consumed.
+ */
+export function reportCapacity(
+  listener: CapacityListener,
+  operation: string,
+  kind: CapacityUse['kind'],
+  consumed: ConsumedCapacity[] | ConsumedCapacity | undefined,
+): void {
+  const items = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
+  const units = items.reduce((sum, c) => sum + (c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0)), 0);
+  listener({ operation, kind, units });
+}
 
 /** Strips the storage attributes (keys, index keys) off an item. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {

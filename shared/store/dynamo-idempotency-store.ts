@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyClaim, IdempotencyScope, IdempotencyStore, StoredResponse } from '../domain/ports';
-import { ignoreCapacity, type CapacityListener } from './dynamo-client';
+import { ignoreCapacity, reportCapacity, type CapacityListener } from './dynamo-client';
 import { keys, TTL_ATTRIBUTE } from './table-design';
 
 /** An in-progress claim older than this is taken to belong to a crashed request and may be retaken. */
@@ -35,7 +35,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      this.onCapacity('claimIdempotencyKey', out.ConsumedCapacity);
+      reportCapacity(this.onCapacity, 'claimIdempotencyKey', 'write', out.ConsumedCapacity);
       return { state: 'claimed' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -43,7 +43,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     const existing = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: this.key(scope), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    this.onCapacity('readIdempotencyKey', existing.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'readIdempotencyKey', 'read', existing.ConsumedCapacity);
     const item = existing.Item;
     if (!item) return this.claim(scope, fingerprint, now, ttlSeconds); // released in between
     if (item.fingerprint !== fingerprint) return { state: 'mismatch' };
@@ -62,12 +62,12 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    this.onCapacity('completeIdempotencyKey', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'completeIdempotencyKey', 'write', out.ConsumedCapacity);
   }
 
   async release(scope: IdempotencyScope): Promise<void> {
     const out = await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(scope), ReturnConsumedCapacity: 'TOTAL' }));
-    this.onCapacity('releaseIdempotencyKey', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'releaseIdempotencyKey', 'write', out.ConsumedCapacity);
   }
 
   private key(scope: IdempotencyScope) {

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import { invalid } from '../domain/errors';
 import type { DirectoryUser, Page, PageRequest, SettingsStore, UserDirectory } from '../domain/ports';
 import type { StoredSettings } from '../domain/settings';
-import { decodeCursor, encodeCursor, ignoreCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
+import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
 import { keys } from './table-design';
 
 export class DynamoSettingsStore implements SettingsStore {
@@ -16,7 +16,7 @@ export class DynamoSettingsStore implements SettingsStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.settings(tenantId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    this.onCapacity('getSettings', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'getSettings', 'read', out.ConsumedCapacity);
     return out.Item ? (out.Item.settings as StoredSettings) : null;
   }
 
@@ -28,7 +28,7 @@ export class DynamoSettingsStore implements SettingsStore {
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    this.onCapacity('putSettings', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'putSettings', 'write', out.ConsumedCapacity);
   }
 }
 
@@ -43,14 +43,14 @@ export class DynamoUserDirectory implements UserDirectory {
     const out = await this.db.send(
       new PutCommand({ TableName: this.tableName, Item: { ...keys.user(tenantId, user.id), entity: 'user', ...user }, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    this.onCapacity('putUser', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'putUser', 'write', out.ConsumedCapacity);
   }
 
   async get(tenantId: string, userId: string): Promise<DirectoryUser | null> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.user(tenantId, userId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    this.onCapacity('getUser', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'getUser', 'read', out.ConsumedCapacity);
     return out.Item ? withoutKeys<DirectoryUser>(out.Item) : null;
   }
 
@@ -73,7 +73,7 @@ export class DynamoUserDirectory implements UserDirectory {
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    this.onCapacity('listUsers', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'listUsers', 'read', out.ConsumedCapacity);
     return { items: (out.Items ?? []).map((i) => withoutKeys<DirectoryUser>(i)), nextCursor: encodeCursor(out.LastEvaluatedKey) };
   }
 }

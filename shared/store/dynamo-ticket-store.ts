@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import { invalid, StaleWrite } from '../domain/errors';
 import type { Page, PageRequest, TicketChange, TicketQuery, TicketStore } from '../domain/ports';
 import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
-import { decodeCursor, encodeCursor, ignoreCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
+import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
 import { keys, LIST_INDEXES } from './table-design';
 
 /** A filtered list reads at most this many index pages per request, so a page's cost stays bounded. */
@@ -36,7 +36,7 @@ export class DynamoTicketStore implements TicketStore {
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    this.onCapacity('nextTicketNumber', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'nextTicketNumber', 'write', out.ConsumedCapacity);
     return Number(out.Attributes?.seq);
   }
 
@@ -74,7 +74,7 @@ export class DynamoTicketStore implements TicketStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.ticket(tenantId, ticketId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    this.onCapacity('getTicket', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'getTicket', 'read', out.ConsumedCapacity);
     return out.Item ? withoutKeys<Ticket>(out.Item) : null;
   }
 
@@ -82,7 +82,7 @@ export class DynamoTicketStore implements TicketStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.ticketKey(tenantId, key), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    this.onCapacity('getTicketKey', out.ConsumedCapacity);
+    reportCapacity(this.onCapacity, 'getTicketKey', 'read', out.ConsumedCapacity);
     return out.Item ? this.get(tenantId, String(out.Item.ticketId)) : null;
   }
 
@@ -123,7 +123,7 @@ export class DynamoTicketStore implements TicketStore {
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      this.onCapacity('listTickets', out.ConsumedCapacity);
+      reportCapacity(this.onCapacity, 'listTickets', 'read', out.ConsumedCapacity);
       items.push(...(out.Items ?? []).map((i) => withoutKeys<Ticket>(i)));
       startKey = out.LastEvaluatedKey as Record<string, string> | undefined;
       if (!startKey) break;
@@ -157,7 +157,7 @@ export class DynamoTicketStore implements TicketStore {
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      this.onCapacity(prefix === 'C#' ? 'listComments' : 'listHistory', out.ConsumedCapacity);
+      reportCapacity(this.onCapacity, prefix === 'C#' ? 'listComments' : 'listHistory', 'read', out.ConsumedCapacity);
       items.push(...(out.Items ?? []).map((i) => withoutKeys<T>(i)));
       startKey = out.LastEvaluatedKey as Record<string, string> | undefined;
       if (!startKey) break;
@@ -200,7 +200,7 @@ export class DynamoTicketStore implements TicketStore {
   private async transact(operation: string, items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {
     try {
       const out = await this.db.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      this.onCapacity(operation, out.ConsumedCapacity);
+      reportCapacity(this.onCapacity, operation, 'write', out.ConsumedCapacity);
     } catch (error) {
       // A failed version condition or a concurrent transaction on the same item: the caller re-reads.
       if (error instanceof TransactionCanceledException) {
