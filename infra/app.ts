@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TicketflowStatefulStack } from './stateful-stack';
+import { TicketflowStatelessStack } from './stateless-stack';
+
+export interface BuildAppProps {
+  /** Extra context, e.g. `{'aws:cdk:bundling-stacks': []}` to skip bundling in tests. */
+  readonly context?: Record<string, unknown>;
+  /** Output directory of the cloud assembly (default: a temp dir, or the CLI's). */
+  readonly outdir?: string;
+  /** Run the cdk-nag AwsSolutions checks at synth (default true). */
+  readonly nag?: boolean;
+  /**
+   * aws-cdk-lib's built-in CloudFormation template validation at synth (default true;
+   * ~2 s). Assertion-only tests may turn it off; the cdk-nag test and `cdk synth` keep it.
+   */
+  readonly builtinCloudFormationValidation?: boolean;
+  /** Stack name prefix (default `Ticketflow`): `<prefix>Stateful`, `<prefix>Stateless`. */
+  readonly stackPrefix?: string;
+}
+
+export interface TicketflowApp {
+  readonly app: App;
+  readonly stateful: TicketflowStatefulStack;
+  readonly stateless: TicketflowStatelessStack;
+}
+
+/** The context of cdk.json, so an app built in-process behaves like `npx cdk synth`. */
+function cdkJsonContext(): Record<string, unknown> {
+  const file = fileURLToPath(new URL('../cdk.json', import.meta.url));
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> };
+  return json.context ?? {};
+}
+
+/**
+ * Both stacks, environment-agnostic (no account/region lookups: synth works offline
+ * without credentials; `cdk deploy` uses the CLI's credentials and region).
+ */
+export function buildApp(props: BuildAppProps = {}): TicketflowApp {
+  // Context given here is the default; context from the CLI (cdk.json, -c) overrides it.
+  const appProps: AppProps = {
+    context: { ...cdkJsonContext(), ...props.context },
+    ...(props.outdir ? { outdir: props.outdir } : {}),
+    builtinCloudFormationValidation: props.builtinCloudFormationValidation ?? true,
+  };
+  const app = new App(appProps);
+  if (props.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  }
+
+  const prefix = props.stackPrefix ?? 'Ticketflow';
+  const stateful = new TicketflowStatefulStack(app, `${prefix}Stateful`, {
+    description: 'Ticketflow data: the DynamoDB table and its KMS key (retained)',
+  });
+  const stateless = new TicketflowStatelessStack(app, `${prefix}Stateless`, {
+    description: 'Ticketflow API: HTTP API, JWT authorizer, Cognito user pool, Lambda functions',
+    table: stateful.table,
+  });
+  stateless.addStackDependency(stateful, 'functions read and write the table');
+  Tags.of(app).add('app', 'ticketflow');
+
+  return { app, stateful, stateless };
+}
+
+// Run as the CDK app (`npx tsx infra/app.ts`, from cdk.json), not when imported by tests.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildApp().app.synth();
+}
