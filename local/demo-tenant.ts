@@ -26,6 +26,7 @@ export async function ensureDemoTenant(deps: TicketDeps): Promise<boolean> {
   for (const user of DEMO_USERS) await putUser(deps.users, deps.clock, admin, user.id, user);
   await putSettings(deps.settings, admin, {
     name: 'Demo Support',
+    workflow: 'boltrics',
     keyPrefix: 'DEMO',
     timezone: 'Europe/Amsterdam',
     locale: 'en',

@@ -1,9 +1,9 @@
 import { forbidden, invalid } from '../domain/errors';
 import { isStaff, type TenantCaller } from '../domain/identity';
 import type { DirectoryUser, Page, PageRequest, SettingsStore, UserDirectory, Clock } from '../domain/ports';
-import { effectiveSettings, type StoredSettings, type TenantSettings } from '../domain/settings';
+import type { StoredSettings, TenantSettings } from '../domain/settings';
 import { validateWorkflowDefinition } from '../domain/workflow';
-import { loadTenant, resolveWorkflow } from '../tickets/tenant-context';
+import { loadTenant, resolveWorkflow, tenantSettings } from '../tickets/tenant-context';
 
 const requireAdmin = (caller: TenantCaller) => {
   if (caller.role !== 'admin') throw forbidden('Only a tenant administrator may do this.');
@@ -11,7 +11,7 @@ const requireAdmin = (caller: TenantCaller) => {
 
 export async function getSettings(store: SettingsStore, caller: TenantCaller): Promise<TenantSettings> {
   requireAdmin(caller);
-  return effectiveSettings(caller.tenantId, await store.get(caller.tenantId));
+  return tenantSettings(caller.tenantId, await store.get(caller.tenantId));
 }
 
 /** Replaces the stored settings; omitted fields fall back to the defaults. Returns the effective settings. */
@@ -26,7 +26,7 @@ export async function putSettings(store: SettingsStore, caller: TenantCaller, in
     }
   }
   await store.put(caller.tenantId, input);
-  return effectiveSettings(caller.tenantId, input);
+  return tenantSettings(caller.tenantId, input);
 }
 
 export async function getWorkflow(store: SettingsStore, caller: TenantCaller) {

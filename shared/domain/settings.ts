@@ -62,17 +62,23 @@ export function defaultSettings(tenantId: string): TenantSettings {
   };
 }
 
-/** Omitted fields keep the defaults; nested `contacts` and `sla` merge field by field. */
-export function effectiveSettings(tenantId: string, stored: StoredSettings | null): TenantSettings {
-  const base = defaultSettings(tenantId);
-  if (!stored) return base;
-  return {
-    ...base,
-    ...stored,
-    contacts: { ...base.contacts, ...stored.contacts },
-    sla: {
-      response: { ...base.sla.response, ...stored.sla?.response },
-      resolution: { ...base.sla.resolution, ...stored.sla?.resolution },
-    },
-  } as TenantSettings;
+/**
+ * Omitted fields keep the defaults: the platform's, then the chosen preset's
+ * (`presetDefaults`), then what the tenant stored. Nested `contacts` and `sla`
+ * merge field by field.
+ */
+export function effectiveSettings(tenantId: string, stored: StoredSettings | null, presetDefaults: StoredSettings = {}): TenantSettings {
+  return [presetDefaults, stored ?? {}].reduce<TenantSettings>(
+    (base, layer) =>
+      ({
+        ...base,
+        ...layer,
+        contacts: { ...base.contacts, ...layer.contacts },
+        sla: {
+          response: { ...base.sla.response, ...layer.sla?.response },
+          resolution: { ...base.sla.resolution, ...layer.sla?.resolution },
+        },
+      }) as TenantSettings,
+    defaultSettings(tenantId),
+  );
 }

@@ -34,14 +34,31 @@ export interface WorkflowTransition {
 export interface WorkflowRules {
   /** Where a submitted (non-draft) ticket lands. */
   readonly onSubmit: string;
-  /** Where `draft: true` keeps a ticket until it is submitted. */
-  readonly draftStatus: string;
+  /** Per ticket type, where a submitted ticket lands instead (provider: bugs → open, requests → evaluation). */
+  readonly onSubmitByType?: Readonly<Partial<Record<TicketType, string>>>;
+  /** Where `draft: true` keeps a ticket until it is submitted; null: this workflow keeps no drafts. */
+  readonly draftStatus: string | null;
+  /** Statuses the lifecycle leaves on its own, at once (boltrics: 010-SUBMITTED → 012-NEW). */
+  readonly autoAdvance?: Readonly<Record<string, string>>;
   /** A customer's reply while the ticket is in `from` moves it to `to`. */
   readonly onCustomerReply: Readonly<Record<string, string>>;
   /** The customer's "confirm / close" of a resolved ticket. */
   readonly onCustomerConfirm: Readonly<Record<string, string>>;
-  /** The customer's reopen: from these statuses, to `to`, within `windowDays` of closing. */
-  readonly onCustomerReopen: { readonly from: readonly string[]; readonly to: string; readonly windowDays: number };
+  /** The customer's reopen: from these statuses, to `to`; from a closed status only within `windowDays` (null: no limit). */
+  readonly onCustomerReopen: { readonly from: readonly string[]; readonly to: string; readonly windowDays: number | null };
+  /** No customer feedback for the tenant's `feedbackDays` in `from` → `to` on its own (boltrics 045 → 050). */
+  readonly feedbackTimeout?: { readonly from: readonly string[]; readonly to: string };
+  /** Reminder comments after these calendar days untouched in `statuses`, then `to` (jira-partner). */
+  readonly untouched?: {
+    readonly statuses: readonly string[];
+    readonly remindAfterDays: readonly number[];
+    readonly closeAfterDays: number;
+    readonly to: string;
+  };
+  /** A resolution-SLA breach moves the ticket here (assu: geescaleerd). */
+  readonly onResolutionBreach?: string;
+  /** Who hears of what (seed 004 rules); `onCreate: always` where the seed confirms every submission (default except-portal). */
+  readonly notifications?: { readonly onCreate: 'always' | 'except-portal' };
 }
 
 export interface WorkflowDefinition {
@@ -70,6 +87,11 @@ export class Workflow {
     const s = this.byId.get(id);
     if (!s) throw new Error(`Status ${id} is not part of workflow ${this.id}`);
     return s.category;
+  }
+
+  /** Where a submitted ticket of this type lands. */
+  submitTarget(type: TicketType): string {
+    return this.definition.rules.onSubmitByType?.[type] ?? this.definition.rules.onSubmit;
   }
 
   /** The transition that lets `role` move a ticket of `type` from `from` to `to`, if any. */
@@ -101,9 +123,18 @@ export function validateWorkflowDefinition(def: WorkflowDefinition): { path: str
     if (!ids.has(t.from)) problems.push({ path: `transitions.${i}.from`, message: `unknown status ${t.from}` });
     if (!ids.has(t.to)) problems.push({ path: `transitions.${i}.to`, message: `unknown status ${t.to}` });
   });
+  const r = def.rules;
   const ruleRefs: [string, string][] = [
-    ['rules.onSubmit', def.rules.onSubmit],
-    ['rules.draftStatus', def.rules.draftStatus],
+    ['rules.onSubmit', r.onSubmit],
+    ...(r.draftStatus !== null ? [['rules.draftStatus', r.draftStatus] as [string, string]] : []),
+    ...Object.entries(r.onSubmitByType ?? {}).map(([t, to]): [string, string] => [`rules.onSubmitByType.${t}`, to!]),
+    ...Object.entries(r.autoAdvance ?? {}).flatMap(([f, t]): [string, string][] => [
+      [`rules.autoAdvance.${f}`, f],
+      [`rules.autoAdvance.${f}`, t],
+    ]),
+    ...(r.feedbackTimeout ? [...r.feedbackTimeout.from, r.feedbackTimeout.to].map((id): [string, string] => ['rules.feedbackTimeout', id]) : []),
+    ...(r.untouched ? [...r.untouched.statuses, r.untouched.to].map((id): [string, string] => ['rules.untouched', id]) : []),
+    ...(r.onResolutionBreach ? [['rules.onResolutionBreach', r.onResolutionBreach] as [string, string]] : []),
     ['rules.onCustomerReopen.to', def.rules.onCustomerReopen.to],
     ...def.rules.onCustomerReopen.from.map((f, i): [string, string] => [`rules.onCustomerReopen.from.${i}`, f]),
     ...Object.entries(def.rules.onCustomerReply).flatMap(([f, t]): [string, string][] => [
@@ -123,11 +154,16 @@ export function validateWorkflowDefinition(def: WorkflowDefinition): { path: str
   const edges = new Map<string, Set<string>>();
   const link = (a: string, b: string) => (edges.get(a) ?? edges.set(a, new Set()).get(a)!).add(b);
   def.transitions.forEach((t) => link(t.from, t.to));
-  link(def.rules.draftStatus, def.rules.onSubmit);
+  if (r.draftStatus !== null) link(r.draftStatus, r.onSubmit);
+  const starts = [r.onSubmit, ...Object.values(r.onSubmitByType ?? {})] as string[];
+  if (r.draftStatus !== null) starts.forEach((s) => link(r.draftStatus!, s));
+  Object.entries(r.autoAdvance ?? {}).forEach(([f, t]) => link(f, t));
+  r.feedbackTimeout?.from.forEach((f) => link(f, r.feedbackTimeout!.to));
+  r.untouched?.statuses.forEach((f) => link(f, r.untouched!.to));
   Object.entries(def.rules.onCustomerReply).forEach(([f, t]) => link(f, t));
   Object.entries(def.rules.onCustomerConfirm).forEach(([f, t]) => link(f, t));
   def.rules.onCustomerReopen.from.forEach((f) => link(f, def.rules.onCustomerReopen.to));
-  const seen = new Set<string>([def.rules.draftStatus, def.rules.onSubmit]);
+  const seen = new Set<string>([...starts, ...(r.draftStatus !== null ? [r.draftStatus] : [])]);
   const queue = [...seen];
   while (queue.length > 0) {
     for (const next of edges.get(queue.shift()!) ?? []) if (!seen.has(next)) (seen.add(next), queue.push(next));
@@ -135,7 +171,9 @@ export function validateWorkflowDefinition(def: WorkflowDefinition): { path: str
   def.statuses.forEach((s, i) => {
     if (!seen.has(s.id)) problems.push({ path: `statuses.${i}`, message: `status ${s.id} is unreachable` });
   });
-  if (def.statuses.find((s) => s.id === def.rules.draftStatus)?.category !== 'draft')
+  if (r.draftStatus !== null && def.statuses.find((s) => s.id === r.draftStatus)?.category !== 'draft')
     problems.push({ path: 'rules.draftStatus', message: 'the draft status must have category draft' });
+  if (r.onResolutionBreach !== undefined && def.statuses.find((s) => s.id === r.onResolutionBreach)?.category !== 'active')
+    problems.push({ path: 'rules.onResolutionBreach', message: 'a breach must move the ticket to an active status' });
   return problems;
 }

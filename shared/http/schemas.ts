@@ -75,10 +75,23 @@ export const WorkflowDefinitionSchema = z
       .max(2000),
     rules: z.strictObject({
       onSubmit: z.string().min(1),
-      draftStatus: z.string().min(1),
+      onSubmitByType: z.partialRecord(ticketType, z.string()).optional(),
+      draftStatus: z.string().min(1).nullable(),
+      autoAdvance: z.record(z.string(), z.string()).optional(),
       onCustomerReply: z.record(z.string(), z.string()),
       onCustomerConfirm: z.record(z.string(), z.string()),
-      onCustomerReopen: z.strictObject({ from: z.array(z.string()), to: z.string(), windowDays: z.number().int().min(0).max(3650) }),
+      onCustomerReopen: z.strictObject({ from: z.array(z.string()), to: z.string(), windowDays: z.number().int().min(0).max(3650).nullable() }),
+      feedbackTimeout: z.strictObject({ from: z.array(z.string()).min(1), to: z.string() }).optional(),
+      untouched: z
+        .strictObject({
+          statuses: z.array(z.string()).min(1),
+          remindAfterDays: z.array(z.number().int().min(1).max(365)),
+          closeAfterDays: z.number().int().min(1).max(365),
+          to: z.string(),
+        })
+        .optional(),
+      onResolutionBreach: z.string().optional(),
+      notifications: z.strictObject({ onCreate: z.enum(['always', 'except-portal']) }).optional(),
     }),
   })
   .meta({ id: 'Workflow' });

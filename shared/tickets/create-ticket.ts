@@ -1,4 +1,4 @@
-import { forbidden, invalid } from '../domain/errors';
+import { forbidden, invalid, workflowRefused } from '../domain/errors';
 import { isStaff, type TenantCaller } from '../domain/identity';
 import type { Priority, Severity } from '../domain/settings';
 import { actorOf, slaClock, type Channel, type Requester, type Ticket } from '../domain/ticket';
@@ -22,8 +22,10 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
   if (caller.role !== 'customer' && !isStaff(caller.role)) throw forbidden();
   const tenant = await loadTenant(deps.settings, caller.tenantId);
   const requester = await resolveRequester(deps, caller, input.requester);
-  const rules = tenant.workflow.definition.rules;
-  const status = input.draft ? rules.draftStatus : rules.onSubmit;
+  const { draftStatus } = tenant.workflow.definition.rules;
+  if (input.draft && draftStatus === null) throw workflowRefused(`Workflow ${tenant.workflow.id} keeps no drafts; submit the ticket directly.`);
+  const type = input.type ?? 'question';
+  const status = input.draft ? draftStatus! : tenant.workflow.submitTarget(type);
   const number = await deps.tickets.nextTicketNumber(caller.tenantId);
   const now = deps.clock.now().toISOString();
   const severity = input.severity ?? 'medium';
@@ -33,7 +35,7 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
     key: `${tenant.settings.keyPrefix}-${number}`,
     subject: input.subject,
     description: input.description,
-    type: input.type ?? 'question',
+    type,
     severity,
     priority,
     status,

@@ -21,10 +21,9 @@ export function enterStatus(
 ): Decision {
   const category = tenant.workflow.categoryOf(to);
   const terminal = category === 'resolved' || category === 'closed';
-  const reopenableUntil =
-    category === 'closed'
-      ? new Date(now.getTime() + tenant.workflow.definition.rules.onCustomerReopen.windowDays * DAY_MS).toISOString()
-      : null;
+  // null while not closed, and for a closed ticket whose workflow sets no reopen limit.
+  const windowDays = tenant.workflow.definition.rules.onCustomerReopen.windowDays;
+  const reopenableUntil = category === 'closed' && windowDays !== null ? new Date(now.getTime() + windowDays * DAY_MS).toISOString() : null;
   const resolution = terminal ? (extra.resolution ?? ticket.resolution) : null;
   return {
     patch: { status: to, category, reopenableUntil, resolution },

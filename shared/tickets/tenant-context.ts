@@ -1,8 +1,8 @@
 import { invalid } from '../domain/errors';
 import type { SettingsStore } from '../domain/ports';
-import { effectiveSettings, type TenantSettings } from '../domain/settings';
+import { effectiveSettings, type StoredSettings, type TenantSettings } from '../domain/settings';
 import { Workflow, type WorkflowDefinition } from '../domain/workflow';
-import { WORKFLOW_PRESETS } from '../workflows/presets';
+import { PRESET_SETTINGS, WORKFLOW_PRESETS } from '../workflows/presets';
 
 export interface TenantContext {
   readonly tenantId: string;
@@ -17,7 +17,13 @@ export function resolveWorkflow(ref: string | WorkflowDefinition): Workflow {
   return new Workflow(preset);
 }
 
+/** The tenant's effective settings: platform defaults, then its preset's, then its own. */
+export function tenantSettings(tenantId: string, stored: StoredSettings | null): TenantSettings {
+  const preset = typeof stored?.workflow === 'string' ? PRESET_SETTINGS[stored.workflow] : undefined;
+  return effectiveSettings(tenantId, stored, preset);
+}
+
 export async function loadTenant(settings: SettingsStore, tenantId: string): Promise<TenantContext> {
-  const effective = effectiveSettings(tenantId, await settings.get(tenantId));
+  const effective = tenantSettings(tenantId, await settings.get(tenantId));
   return { tenantId, settings: effective, workflow: resolveWorkflow(effective.workflow) };
 }

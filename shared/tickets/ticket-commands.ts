@@ -20,7 +20,7 @@ const publicComment = (caller: TenantCaller, body: string, visibility: CommentVi
 export function submitTicket(deps: TicketDeps, req: MutationRequest) {
   return mutateTicket(deps, req, (ticket, tenant, now) => {
     if (ticket.category !== 'draft') throw workflowRefused(`Ticket ${ticket.key} is not a draft.`);
-    const move = enterStatus(ticket, tenant.workflow.definition.rules.onSubmit, tenant, req.caller, now);
+    const move = enterStatus(ticket, tenant.workflow.submitTarget(ticket.type), tenant, req.caller, now);
     return { ...move, patch: { ...move.patch, submittedAt: now.toISOString() }, events: [{ type: 'submitted', actor: actorOf(req.caller), visibility: 'public' }, ...move.events] };
   });
 }

@@ -46,5 +46,6 @@ export const DEFAULT_WORKFLOW: WorkflowDefinition = {
     onCustomerReply: { pending: 'open' },
     onCustomerConfirm: { solved: 'closed' },
     onCustomerReopen: { from: ['solved', 'closed'], to: 'open', windowDays: 30 },
+    notifications: { onCreate: 'except-portal' },
   },
 };

@@ -21,6 +21,8 @@ beforeAll(async () => {
     otherAdmin: { tid: 'other', sub: 'admin', role: 'admin' },
   };
   for (const [name, identity] of Object.entries(ids)) tokens[name] = await api.token(identity);
+  // These scenarios walk the built-in default workflow; the seed presets have their own suites.
+  expect((await as('admin').put('/v1/settings', { workflow: 'default', keyPrefix: 'DEMO', orgVisibility: true })).status).toBe(200);
 });
 afterAll(async () => runtime?.stop());
 
