@@ -2,11 +2,15 @@
  * The composition root: clients, adapters and use-case dependencies are created
  * once per process (Lambda cold start, or once for the whole local runtime).
  */
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { monotonicFactory } from 'ulid';
 import { loadConfig } from './config';
 import type { Clock, IdGenerator } from './domain/ports';
+import { afterTicketChange, startLifecycle, type LifecycleDeps } from './lifecycle/ticket-lifecycle';
+import { SfnWorkflowEngine } from './lifecycle/sfn-workflow-engine';
 import { documentClient, type CapacityListener } from './store/dynamo-client';
 import { DynamoIdempotencyStore } from './store/dynamo-idempotency-store';
+import { DynamoLifecycleRegistry } from './store/dynamo-lifecycle-registry';
 import { DynamoSettingsStore, DynamoUserDirectory } from './store/dynamo-tenant-stores';
 import { DynamoTicketStore } from './store/dynamo-ticket-store';
 import type { TicketDeps } from './tickets/deps';
@@ -24,12 +28,36 @@ const systemClock: Clock = { now: () => new Date() };
 const nextUlid = monotonicFactory();
 const ids: IdGenerator = { next: () => nextUlid() };
 
+const tickets = new DynamoTicketStore(db, config.tableName, meter);
+const settings = new DynamoSettingsStore(db, config.tableName, meter);
+
+/** The lifecycle exists where a state machine is configured (always in AWS and in `npm start`). */
+export const lifecycleDeps: LifecycleDeps | undefined = config.stateMachineArn
+  ? {
+      tickets,
+      settings,
+      registry: new DynamoLifecycleRegistry(db, config.tableName, meter),
+      engine: new SfnWorkflowEngine(new SFNClient(config.sfnEndpoint ? { endpoint: config.sfnEndpoint } : {}), config.stateMachineArn),
+      clock: systemClock,
+    }
+  : undefined;
+
 export const deps: TicketDeps = {
-  tickets: new DynamoTicketStore(db, config.tableName, meter),
-  settings: new DynamoSettingsStore(db, config.tableName, meter),
+  tickets,
+  settings,
   users: new DynamoUserDirectory(db, config.tableName, meter),
   clock: systemClock,
   ids,
+  lifecycle: lifecycleDeps && {
+    started: (tenantId, ticket) => startLifecycle(lifecycleDeps, tenantId, ticket),
+    changed: (tenantId, before, after, workflow) => afterTicketChange(lifecycleDeps, tenantId, before, after, workflow),
+  },
 };
 
 export const idempotency = new DynamoIdempotencyStore(db, config.tableName, meter);
+
+/** For handlers that cannot work without the lifecycle (its own tasks, the workflow routes). */
+export function requireLifecycle(): LifecycleDeps {
+  if (!lifecycleDeps) throw new Error('STATE_MACHINE_ARN is not configured');
+  return lifecycleDeps;
+}

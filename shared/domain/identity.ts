@@ -24,3 +24,15 @@ export interface TenantCaller extends Caller {
 }
 
 export const isStaff = (role: Role): role is StaffRole => (STAFF_ROLES as readonly Role[]).includes(role);
+
+/** Automations (the lifecycle, timers) act as this caller; history shows them as role `system`. */
+export const SYSTEM_SUB = 'system';
+
+export const systemCaller = (tenantId: string): TenantCaller => ({
+  sub: SYSTEM_SUB,
+  tenantId,
+  role: 'admin',
+  org: null,
+  email: null,
+  locale: null,
+});

@@ -102,3 +102,47 @@ export interface IdGenerator {
   /** Sortable, unique ids (ULIDs): comments and events sort by creation. */
   next(): string;
 }
+
+/** Where a ticket's execution is, kept beside the ticket (the ticket itself stays the truth). */
+export interface LifecycleRecord {
+  readonly executionArn: string;
+  /** 1 for the first execution; each successor (continue-as-new, reopen after the end, repair) adds one. */
+  readonly generation: number;
+  readonly previousExecutions: readonly string[];
+  /** The callback state the execution waits in, its token, and since when. */
+  readonly state: string | null;
+  readonly waitingCategory: string | null;
+  readonly waitingSince: string | null;
+  readonly taskToken: string | null;
+  /** The execution decided to end (closed for good, cancelled); a later change starts a successor. */
+  readonly ended: boolean;
+}
+
+export interface LifecycleRegistry {
+  get(tenantId: string, ticketId: string): Promise<LifecycleRecord | null>;
+  /** Records the first execution; false when one is already recorded. */
+  create(tenantId: string, ticketId: string, executionArn: string): Promise<boolean>;
+  /** Stores the waiting state's token, only while `executionArn` is still the ticket's execution. */
+  registerWait(tenantId: string, ticketId: string, executionArn: string, wait: { state: string; category: string; token: string; since: string }): Promise<boolean>;
+  /** Removes the token if it is still `token`: whoever succeeds is the one who may use it. */
+  takeToken(tenantId: string, ticketId: string, token: string): Promise<boolean>;
+  markEnded(tenantId: string, ticketId: string, executionArn: string, state: string): Promise<boolean>;
+  /** Undoes markEnded, if no successor took over in between. */
+  unmarkEnded(tenantId: string, ticketId: string, executionArn: string): Promise<boolean>;
+  /** Hands the ticket to a successor execution, only if `fromArn` is still the current one. */
+  handOver(tenantId: string, ticketId: string, fromArn: string, toArn: string, generation: number): Promise<boolean>;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+/** The workflow engine (Step Functions, or the local one speaking its protocol). */
+export interface WorkflowEngine {
+  readonly stateMachineArn: string;
+  /** Starts an execution by name; starting the same name with the same input again is a no-op. */
+  start(name: string, input: object): Promise<void>;
+  /** Completes a callback; false when the token is stale or already used (harmless). */
+  sendSuccess(token: string, output: object): Promise<boolean>;
+  describe(executionArn: string): Promise<{ status: ExecutionStatus; startDate: string } | null>;
+  stop(executionArn: string, cause: string): Promise<void>;
+  consoleUrl(executionArn: string): string;
+}

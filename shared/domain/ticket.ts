@@ -1,5 +1,5 @@
 import type { Caller, TenantCaller } from './identity';
-import { isStaff } from './identity';
+import { isStaff, SYSTEM_SUB } from './identity';
 import type { Priority, Severity } from './settings';
 import type { Category, TicketType } from './workflow';
 
@@ -69,7 +69,10 @@ export type HistoryEventType =
   | 'fields-changed'
   | 'comment-added'
   | 'reopened'
-  | 'closed-by-customer';
+  | 'closed-by-customer'
+  | 'escalated'
+  | 'split'
+  | 'notification';
 
 export interface HistoryEvent {
   readonly id: string;
@@ -82,6 +85,8 @@ export interface HistoryEvent {
   readonly changes?: Readonly<Record<string, { from: unknown; to: unknown }>>;
   readonly commentId?: string;
   readonly reason?: string;
+  /** Notification events: who was (or is to be) notified. */
+  readonly recipients?: readonly string[];
 }
 
 /**
@@ -95,7 +100,7 @@ export function canSee(caller: Caller, ticket: Ticket, orgVisibility: boolean): 
   return orgVisibility && caller.org !== null && ticket.requester.org === caller.org;
 }
 
-export const actorOf = (caller: TenantCaller) => ({ id: caller.sub, role: caller.role });
+export const actorOf = (caller: TenantCaller) => ({ id: caller.sub, role: caller.sub === SYSTEM_SUB ? 'system' : caller.role });
 
 /** A blank SLA clock: the SLA engine (business calendars) fills in the figures. */
 export const slaClock = (targetMinutes: number | null): SlaClock => ({

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError, forbidden, invalid, tooLarge, unauthenticated, unsupportedMediaType, type FieldError } from '../domain/errors';
-import { LOCALES, ROLES, type Caller, type TenantCaller } from '../domain/identity';
+import { LOCALES, ROLES, SYSTEM_SUB, type Caller, type TenantCaller } from '../domain/identity';
 import type { IdempotencyStore } from '../domain/ports';
 import { logger } from '../observability/logger';
 import { LIMITS } from './schemas';
@@ -40,7 +40,8 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
 const claimsSchema = z.object({
-  sub: z.string().min(1),
+  // `system` is reserved for automations: no token may act as them.
+  sub: z.string().min(1).refine((sub) => sub !== SYSTEM_SUB),
   tid: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
   role: z.enum(ROLES),
   org: z.string().min(1).optional(),

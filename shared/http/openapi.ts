@@ -33,6 +33,8 @@ const OPERATIONS: Record<string, Operation> = {
   addComment: { body: S.CommentBody, response: S.CommentSchema, status: 201 },
   listComments: { query: S.PageQuery, response: commentPage },
   listHistory: { query: S.PageQuery, response: historyPage },
+  getTicketWorkflow: { response: S.WorkflowExecutionSchema },
+  repairTicketWorkflow: { body: S.EmptyBody, response: S.WorkflowRepairSchema },
 };
 
 const PROBLEM_STATUSES: Record<string, string> = {

@@ -18,7 +18,15 @@ export interface RouteDefinition {
   /** Least privilege on the table: `read` grants read only, `readwrite` read and write. */
   readonly tableAccess: 'none' | 'read' | 'readwrite';
   readonly summary: string;
+  /** What the function may do with the ticket-lifecycle state machine (least privilege in CDK). */
+  readonly stateMachine?: readonly StateMachineAccess[];
 }
+
+/** `start`: StartExecution; `respond`: SendTaskSuccess; `describe`: DescribeExecution; `stop`: StopExecution. */
+export type StateMachineAccess = 'start' | 'respond' | 'describe' | 'stop';
+
+/** A ticket change may wake the waiting execution or start a successor. */
+const DRIVES: readonly StateMachineAccess[] = ['start', 'respond'];
 
 const route = (r: RouteDefinition) => r;
 
@@ -29,15 +37,17 @@ export const ROUTES: readonly RouteDefinition[] = [
   route({ operationId: 'getWorkflow', method: 'GET', path: '/v1/workflow', entry: 'functions/settings/get-workflow.ts', auth: 'jwt', tableAccess: 'read', summary: "The tenant's effective workflow definition" }),
   route({ operationId: 'listUsers', method: 'GET', path: '/v1/users', entry: 'functions/users/list-users.ts', auth: 'jwt', tableAccess: 'read', summary: 'The user directory (staff)' }),
   route({ operationId: 'putUser', method: 'PUT', path: '/v1/users/{id}', entry: 'functions/users/put-user.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Create or replace a directory user (admin)' }),
-  route({ operationId: 'createTicket', method: 'POST', path: '/v1/tickets', entry: 'functions/tickets/create-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Open a ticket (or a draft)' }),
+  route({ operationId: 'createTicket', method: 'POST', path: '/v1/tickets', entry: 'functions/tickets/create-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Open a ticket (or a draft)' , stateMachine: ['start'] }),
   route({ operationId: 'listTickets', method: 'GET', path: '/v1/tickets', entry: 'functions/tickets/list-tickets.ts', auth: 'jwt', tableAccess: 'read', summary: 'Tickets visible to the caller, newest first' }),
   route({ operationId: 'getTicket', method: 'GET', path: '/v1/tickets/{id}', entry: 'functions/tickets/get-ticket.ts', auth: 'jwt', tableAccess: 'read', summary: 'One ticket by id or key' }),
-  route({ operationId: 'updateTicket', method: 'PATCH', path: '/v1/tickets/{id}', entry: 'functions/tickets/update-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Change assignee, team, severity, priority or subject (staff)' }),
-  route({ operationId: 'submitTicket', method: 'POST', path: '/v1/tickets/{id}/submit', entry: 'functions/tickets/submit-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Submit a draft' }),
-  route({ operationId: 'transitionTicket', method: 'POST', path: '/v1/tickets/{id}/transitions', entry: 'functions/tickets/transition-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Move a ticket to another status of the workflow' }),
-  route({ operationId: 'closeTicket', method: 'POST', path: '/v1/tickets/{id}/close', entry: 'functions/tickets/close-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Customer confirms a resolved ticket' }),
-  route({ operationId: 'reopenTicket', method: 'POST', path: '/v1/tickets/{id}/reopen', entry: 'functions/tickets/reopen-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Customer reopens within the reopen window' }),
-  route({ operationId: 'addComment', method: 'POST', path: '/v1/tickets/{id}/comments', entry: 'functions/tickets/add-comment.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Comment on a ticket (public or internal)' }),
+  route({ operationId: 'updateTicket', method: 'PATCH', path: '/v1/tickets/{id}', entry: 'functions/tickets/update-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Change assignee, team, severity, priority or subject (staff)' , stateMachine: DRIVES }),
+  route({ operationId: 'submitTicket', method: 'POST', path: '/v1/tickets/{id}/submit', entry: 'functions/tickets/submit-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Submit a draft' , stateMachine: DRIVES }),
+  route({ operationId: 'transitionTicket', method: 'POST', path: '/v1/tickets/{id}/transitions', entry: 'functions/tickets/transition-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Move a ticket to another status of the workflow' , stateMachine: DRIVES }),
+  route({ operationId: 'closeTicket', method: 'POST', path: '/v1/tickets/{id}/close', entry: 'functions/tickets/close-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Customer confirms a resolved ticket' , stateMachine: DRIVES }),
+  route({ operationId: 'reopenTicket', method: 'POST', path: '/v1/tickets/{id}/reopen', entry: 'functions/tickets/reopen-ticket.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Customer reopens within the reopen window' , stateMachine: DRIVES }),
+  route({ operationId: 'addComment', method: 'POST', path: '/v1/tickets/{id}/comments', entry: 'functions/tickets/add-comment.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Comment on a ticket (public or internal)' , stateMachine: DRIVES }),
   route({ operationId: 'listComments', method: 'GET', path: '/v1/tickets/{id}/comments', entry: 'functions/tickets/list-comments.ts', auth: 'jwt', tableAccess: 'read', summary: 'Comments, oldest first' }),
+  route({ operationId: 'getTicketWorkflow', method: 'GET', path: '/v1/tickets/{id}/workflow', entry: 'functions/tickets/get-ticket-workflow.ts', auth: 'jwt', tableAccess: 'read', summary: "The ticket's lifecycle execution: status, current state, since when (staff)", stateMachine: ['describe'] }),
+  route({ operationId: 'repairTicketWorkflow', method: 'POST', path: '/v1/tickets/{id}/workflow/repair', entry: 'functions/tickets/repair-ticket-workflow.ts', auth: 'jwt', tableAccess: 'readwrite', summary: 'Bring a stopped, failed or diverged execution back in line with the ticket (lead, admin)', stateMachine: ['start', 'respond', 'describe', 'stop'] }),
   route({ operationId: 'listHistory', method: 'GET', path: '/v1/tickets/{id}/history', entry: 'functions/tickets/list-history.ts', auth: 'jwt', tableAccess: 'read', summary: "Every change of the ticket, oldest first" }),
 ];

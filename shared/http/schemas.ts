@@ -237,4 +237,20 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem' });
 
+export const WorkflowExecutionSchema = z
+  .object({
+    executionArn: z.string().nullable(),
+    status: z.string().describe('RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT or NOT_STARTED'),
+    currentState: z.string().nullable(),
+    waitingSince: isoTime.nullable(),
+    consoleUrl: z.string().nullable(),
+    generation: z.number().int().describe('1 for the first execution; successors (continue-as-new, repair) count up'),
+    previousExecutions: z.array(z.string()),
+  })
+  .meta({ id: 'WorkflowExecution' });
+
+export const WorkflowRepairSchema = WorkflowExecutionSchema.extend({
+  action: z.enum(['started', 'restarted', 'woken', 'in-line']),
+}).meta({ id: 'WorkflowRepair' });
+
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

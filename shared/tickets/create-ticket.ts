@@ -4,6 +4,8 @@ import type { Priority, Severity } from '../domain/settings';
 import { actorOf, slaClock, type Channel, type Requester, type Ticket } from '../domain/ticket';
 import type { TicketType } from '../domain/workflow';
 import type { TicketDeps } from './deps';
+import { followLifecycle } from './mutate-ticket';
+import { notificationsOnCreate } from './notifications';
 import { loadTenant } from './tenant-context';
 
 export interface CreateTicketInput {
@@ -58,13 +60,16 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
     links: [],
   };
   const actor = actorOf(caller);
+  const notices = notificationsOnCreate(ticket, tenant).map((n) => ({ ...n, id: deps.ids.next(), at: now, version: 1 }));
   await deps.tickets.create(caller.tenantId, {
     ticket,
     events: [
       { id: deps.ids.next(), type: 'created', at: now, actor, visibility: 'public', version: 1, changes: { status: { from: null, to: status } } },
+      ...notices,
     ],
     comments: [],
   });
+  await followLifecycle(() => deps.lifecycle?.started(caller.tenantId, ticket));
   return ticket;
 }
 

@@ -1,4 +1,12 @@
 import type { Clock, IdGenerator, SettingsStore, TicketStore, UserDirectory } from '../domain/ports';
+import type { Ticket } from '../domain/ticket';
+import type { Workflow } from '../domain/workflow';
+
+/** What the ticket use cases tell the lifecycle after a change has committed. */
+export interface LifecycleHooks {
+  started(tenantId: string, ticket: Ticket): Promise<void>;
+  changed(tenantId: string, before: Ticket, after: Ticket, workflow: Workflow): Promise<void>;
+}
 
 /** Everything the ticket use cases need, wired once per process. */
 export interface TicketDeps {
@@ -7,4 +15,6 @@ export interface TicketDeps {
   readonly users: UserDirectory;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Absent where no workflow engine is configured (handler unit tests). */
+  readonly lifecycle?: LifecycleHooks;
 }

@@ -4,6 +4,8 @@ import type { TicketChange } from '../domain/ports';
 import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
 import { findVisibleTicket } from './find-visible-ticket';
+import { logger } from '../observability/logger';
+import { notificationsOnChange } from './notifications';
 import { loadTenant, type TenantContext } from './tenant-context';
 
 /** What a use case decides, given the ticket as it is now. */
@@ -40,9 +42,10 @@ export async function mutateTicket(
       throw versionConflict(request.expectedVersion, current.version);
     const now = deps.clock.now();
     const decision = decide(current, tenant, now);
-    const change = materialize(deps, current, decision, now);
+    const change = materialize(deps, current, withNotifications(current, decision, request.caller, tenant), now);
     try {
       await deps.tickets.update(request.caller.tenantId, current.version, change);
+      await followLifecycle(() => deps.lifecycle?.changed(request.caller.tenantId, current, change.ticket, tenant.workflow));
       return { ticket: change.ticket, comments: [...change.comments] };
     } catch (error) {
       if (!(error instanceof StaleWrite) || attempt >= MAX_ATTEMPTS) throw error;
@@ -51,11 +54,31 @@ export async function mutateTicket(
   }
 }
 
+/**
+ * The ticket is the truth and is already committed: a lifecycle hiccup must not
+ * fail the request. The execution re-reads the ticket on its own (and `repair`
+ * exists), so the error is logged, not thrown.
+ */
+export async function followLifecycle(step: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    logger.error('lifecycle follow-up failed', { error: error as Error });
+  }
+}
+
 /** Enough for 50+ writers on one ticket: each round at least one of them wins. */
 const MAX_ATTEMPTS = 200;
 
 const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * (attempt + 1))));
+
+/** Adds the notifications the change causes, so they commit (or not) with it. */
+function withNotifications(current: Ticket, decision: Decision, caller: TenantCaller, tenant: TenantContext): Decision {
+  const after = { ...current, ...decision.patch };
+  const notices = notificationsOnChange(current, after, caller, tenant, decision.events, decision.comments ?? []);
+  return notices.length ? { ...decision, events: [...decision.events, ...notices] } : decision;
+}
 
 function materialize(deps: TicketDeps, current: Ticket, decision: Decision, now: Date): TicketChange {
   const at = now.toISOString();

@@ -1,0 +1,15 @@
+import { forbidden } from '../../shared/domain/errors';
+import { httpRoute } from '../../shared/http/handler-kit';
+import { EmptyBody, IdParam } from '../../shared/http/schemas';
+import { repairWorkflow } from '../../shared/lifecycle/ticket-lifecycle';
+import { getTicket } from '../../shared/tickets/ticket-queries';
+import { deps, idempotency, requireLifecycle } from '../../shared/wiring';
+
+const lifecycle = requireLifecycle();
+
+export const handler = httpRoute({ params: { id: IdParam }, body: EmptyBody, idempotency }, async ({ caller, params }) => {
+  if (caller.role !== 'lead' && caller.role !== 'admin') throw forbidden('Only a team lead or an administrator may repair a workflow.');
+  const ticket = await getTicket(deps, caller, params.id!);
+  const { action, view } = await repairWorkflow(lifecycle, caller.tenantId, ticket);
+  return { body: { action, ...view } };
+});

@@ -1,0 +1,57 @@
+import {
+  DescribeExecutionCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { ExecutionStatus, WorkflowEngine } from '../domain/ports';
+
+/** Errors that mean "that token is no longer waiting": a stale or duplicate callback, harmless. */
+const DEAD_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+
+export class SfnWorkflowEngine implements WorkflowEngine {
+  constructor(
+    private readonly sfn: SFNClient,
+    readonly stateMachineArn: string,
+  ) {}
+
+  async start(name: string, input: object): Promise<void> {
+    try {
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+    } catch (error) {
+      // Same name, same input: already started (Standard executions are idempotent by name).
+      if ((error as Error).name === 'ExecutionAlreadyExists') return;
+      throw error;
+    }
+  }
+
+  async sendSuccess(token: string, output: object): Promise<boolean> {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      return true;
+    } catch (error) {
+      if (DEAD_TOKEN.has((error as Error).name)) return false;
+      throw error;
+    }
+  }
+
+  async describe(executionArn: string): Promise<{ status: ExecutionStatus; startDate: string } | null> {
+    try {
+      const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return { status: out.status as ExecutionStatus, startDate: new Date(out.startDate ?? 0).toISOString() };
+    } catch (error) {
+      if ((error as Error).name === 'ExecutionDoesNotExist') return null;
+      throw error;
+    }
+  }
+
+  async stop(executionArn: string, cause: string): Promise<void> {
+    await this.sfn.send(new StopExecutionCommand({ executionArn, cause }));
+  }
+
+  consoleUrl(executionArn: string): string {
+    const region = executionArn.split(':')[3];
+    return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * A ticket's life as a durable workflow execution. The ticket in DynamoDB is the
+ * truth; the execution follows it:
+ *
+ *   ReadTicket → Route (by category) → a callback state that registers its task
+ *   token beside the ticket → woken by the next change → ReadTicket …
+ *
+ * No lost wake-up. A waiting state first stores its token, then re-reads the
+ * ticket; a change first commits the ticket, then reads the token. Whichever of
+ * the two comes second sees the other, so at least one of them wakes the
+ * execution, and `takeToken` (a conditional delete) lets exactly one use it.
+ * A stale or duplicate callback is refused by the engine and ignored here.
+ */
+
+import type { Clock, LifecycleRecord, LifecycleRegistry, TicketStore, WorkflowEngine, SettingsStore } from '../domain/ports';
+import type { Ticket } from '../domain/ticket';
+import type { Workflow } from '../domain/workflow';
+import { loadTenant } from '../tickets/tenant-context';
+import { executionArn, executionName, executionNameOf } from './execution-names';
+
+export interface LifecycleDeps {
+  readonly tickets: TicketStore;
+  readonly settings: SettingsStore;
+  readonly registry: LifecycleRegistry;
+  readonly engine: WorkflowEngine;
+  readonly clock: Clock;
+}
+
+/** Before the 25,000-event history limit (≈13 events a cycle) a successor takes over… */
+const MAX_CYCLES = 1500;
+/** …and before the one-year execution limit. */
+const MAX_AGE_MS = 300 * 86_400_000;
+
+const inputFor = (tenantId: string, ticketId: string) => ({ tenantId, ticketId, cycle: 0 });
+
+// ---------- API side: called after a ticket change has committed ----------
+
+export async function startLifecycle(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<void> {
+  const name = executionName(tenantId, ticket.id, 1);
+  await deps.registry.create(tenantId, ticket.id, executionArn(deps.engine.stateMachineArn, name));
+  // Idempotent by name: a retry after a crash between the two calls starts nothing twice.
+  await deps.engine.start(name, inputFor(tenantId, ticket.id));
+}
+
+/** Does this change move the execution? Its states follow categories; auto-advancing statuses act at once. */
+export const changeMatters = (before: Ticket, after: Ticket, workflow: Workflow): boolean =>
+  before.category !== after.category || workflow.definition.rules.autoAdvance?.[after.status] !== undefined;
+
+export async function afterTicketChange(deps: LifecycleDeps, tenantId: string, before: Ticket, after: Ticket, workflow: Workflow): Promise<void> {
+  if (!changeMatters(before, after, workflow)) return;
+  const record = await deps.registry.get(tenantId, after.id);
+  if (!record) return startLifecycle(deps, tenantId, after);
+  if (record.ended) {
+    await startSuccessor(deps, tenantId, after.id, record);
+    return;
+  }
+  if (record.taskToken) await wake(deps, tenantId, after.id, record.taskToken, 'ticket-changed');
+  // No token: the execution is between states, and its next waiting state will see the change.
+}
+
+async function wake(deps: LifecycleDeps, tenantId: string, ticketId: string, token: string, reason: string): Promise<boolean> {
+  if (!(await deps.registry.takeToken(tenantId, ticketId, token))) return false;
+  return deps.engine.sendSuccess(token, { wokenBy: reason });
+}
+
+async function startSuccessor(deps: LifecycleDeps, tenantId: string, ticketId: string, record: LifecycleRecord): Promise<string | null> {
+  const generation = record.generation + 1;
+  const name = executionName(tenantId, ticketId, generation);
+  const arn = executionArn(deps.engine.stateMachineArn, name);
+  // Only one successor per execution, however many callers race here.
+  if (!(await deps.registry.handOver(tenantId, ticketId, record.executionArn, arn, generation))) return null;
+  await deps.engine.start(name, inputFor(tenantId, ticketId));
+  return arn;
+}
+
+// ---------- execution side: the Lambda tasks of statemachines/ticket-lifecycle.asl.json ----------
+
+export interface SyncInput {
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly cycle: number;
+  readonly executionArn: string;
+  readonly executionStartTime: string;
+}
+
+export type SyncOutput = {
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly cycle: number;
+  readonly next: 'wait' | 'advance' | 'end' | 'continue-as-new';
+  readonly ticket: { readonly category: string; readonly status: string; readonly version: number };
+};
+
+/** ReadTicket: where should the execution be now? */
+export async function syncTicket(deps: LifecycleDeps, input: SyncInput): Promise<SyncOutput> {
+  const base = { tenantId: input.tenantId, ticketId: input.ticketId, cycle: input.cycle + 1 };
+  const [ticket, record] = await Promise.all([deps.tickets.get(input.tenantId, input.ticketId), deps.registry.get(input.tenantId, input.ticketId)]);
+  const gone = { ...base, next: 'end' as const, ticket: { category: 'cancelled', status: 'deleted', version: 0 } };
+  if (!ticket) return gone;
+  const summary = { category: ticket.category, status: ticket.status, version: ticket.version };
+  // A successor has taken over (repair, continue-as-new): this one bows out.
+  if (record && record.executionArn !== input.executionArn) return { ...base, next: 'end', ticket: summary };
+  const tenant = await loadTenant(deps.settings, input.tenantId);
+  const now = deps.clock.now();
+  if (base.cycle > MAX_CYCLES || now.getTime() - Date.parse(input.executionStartTime) > MAX_AGE_MS)
+    return { ...base, next: 'continue-as-new', ticket: summary };
+  if (tenant.workflow.definition.rules.autoAdvance?.[ticket.status]) return { ...base, next: 'advance', ticket: summary };
+  if (isFinal(ticket, now)) {
+    if (!(await deps.registry.markEnded(input.tenantId, input.ticketId, input.executionArn, ticket.category === 'closed' ? 'Closed' : 'Cancelled')))
+      return { ...base, next: 'end', ticket: summary };
+    // Ending is announced first, then the ticket read again: a change in between either
+    // sees `ended` (and starts a successor) or is seen here (and this execution carries on).
+    const again = await deps.tickets.get(input.tenantId, input.ticketId);
+    if (again && !isFinal(again, now) && (await deps.registry.unmarkEnded(input.tenantId, input.ticketId, input.executionArn)))
+      return syncTicket(deps, input);
+    return { ...base, next: 'end', ticket: summary };
+  }
+  return { ...base, next: 'wait', ticket: summary };
+}
+
+/** Cancelled, or closed with no reopen window left (or none at all): nothing more can happen without a new start. */
+function isFinal(ticket: Ticket, now: Date): boolean {
+  if (ticket.category === 'cancelled') return true;
+  if (ticket.category !== 'closed') return false;
+  return ticket.reopenableUntil === null || now.getTime() >= Date.parse(ticket.reopenableUntil);
+}
+
+export interface AwaitInput {
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly state: string;
+  readonly category: string;
+  readonly version: number;
+  readonly executionArn: string;
+  readonly taskToken: string;
+}
+
+/** A callback state: store the token, then look again (see the comment at the top). */
+export async function awaitTicket(deps: LifecycleDeps, input: AwaitInput): Promise<void> {
+  const registered = await deps.registry.registerWait(input.tenantId, input.ticketId, input.executionArn, {
+    state: input.state,
+    category: input.category,
+    token: input.taskToken,
+    since: deps.clock.now().toISOString(),
+  });
+  if (!registered) {
+    // Superseded by a successor: move on so that ReadTicket ends this execution.
+    await deps.engine.sendSuccess(input.taskToken, { wokenBy: 'superseded' });
+    return;
+  }
+  const ticket = await deps.tickets.get(input.tenantId, input.ticketId);
+  const tenant = ticket ? await loadTenant(deps.settings, input.tenantId) : null;
+  const moved = !ticket || ticket.category !== input.category || tenant!.workflow.definition.rules.autoAdvance?.[ticket.status] !== undefined;
+  if (moved) await wake(deps, input.tenantId, input.ticketId, input.taskToken, 'changed-before-wait');
+}
+
+/** ContinueAsNew: hand the ticket to a fresh execution before the engine's limits. */
+export async function continueAsNew(deps: LifecycleDeps, input: { tenantId: string; ticketId: string; executionArn: string }): Promise<void> {
+  const record = await deps.registry.get(input.tenantId, input.ticketId);
+  if (record && record.executionArn === input.executionArn) await startSuccessor(deps, input.tenantId, input.ticketId, record);
+}
+
+// ---------- GET /v1/tickets/{id}/workflow and POST …/workflow/repair ----------
+
+export interface WorkflowView {
+  readonly executionArn: string | null;
+  readonly status: string;
+  readonly currentState: string | null;
+  readonly waitingSince: string | null;
+  readonly consoleUrl: string | null;
+  readonly generation: number;
+  readonly previousExecutions: readonly string[];
+}
+
+export async function describeWorkflow(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<WorkflowView> {
+  const record = await deps.registry.get(tenantId, ticket.id);
+  if (!record) return { executionArn: null, status: 'NOT_STARTED', currentState: null, waitingSince: null, consoleUrl: null, generation: 0, previousExecutions: [] };
+  const execution = await deps.engine.describe(record.executionArn);
+  return {
+    executionArn: record.executionArn,
+    status: execution?.status ?? 'NOT_STARTED',
+    currentState: record.state,
+    waitingSince: record.taskToken ? record.waitingSince : null,
+    consoleUrl: deps.engine.consoleUrl(record.executionArn),
+    generation: record.generation,
+    previousExecutions: record.previousExecutions,
+  };
+}
+
+/**
+ * Brings a stopped, failed or diverged execution back in line with the ticket.
+ * The execution sends no notifications itself (they are written with the ticket
+ * changes), so a repair can never send one twice.
+ */
+export async function repairWorkflow(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<{ action: string; view: WorkflowView }> {
+  const action = await repair(deps, tenantId, ticket);
+  return { action, view: await describeWorkflow(deps, tenantId, ticket) };
+}
+
+async function repair(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<string> {
+  const record = await deps.registry.get(tenantId, ticket.id);
+  if (!record) {
+    await startLifecycle(deps, tenantId, ticket);
+    return 'started';
+  }
+  const execution = await deps.engine.describe(record.executionArn);
+  if (!execution) {
+    // Recorded but never started (the start call failed): start it under its own name.
+    await deps.engine.start(executionNameOf(record.executionArn), inputFor(tenantId, ticket.id));
+    return 'started';
+  }
+  if (execution.status !== 'RUNNING') {
+    if (record.ended && isFinal(ticket, deps.clock.now())) return 'in-line';
+    return (await startSuccessor(deps, tenantId, ticket.id, record)) ? 'restarted' : 'in-line';
+  }
+  if (record.taskToken && record.waitingCategory !== ticket.category) {
+    if (await wake(deps, tenantId, ticket.id, record.taskToken, 'repair')) return 'woken';
+    // The token was dead: the execution is not where it claims to be. Replace it.
+    await deps.engine.stop(record.executionArn, 'Replaced by repair: it diverged from the ticket.');
+    return (await startSuccessor(deps, tenantId, ticket.id, record)) ? 'restarted' : 'in-line';
+  }
+  return 'in-line';
+}
+
