@@ -35,9 +35,10 @@ export type StoredSettings = Partial<Omit<TenantSettings, 'contacts' | 'sla'>> &
 const weekdays = (from: string, to: string): TenantSettings['businessHours'] =>
   Object.fromEntries((['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [[from, to]]]));
 
+/** A key prefix always starts with a letter, so `ACME-42` can never be mistaken for an id (tenant `9lives` → `T9LIVES`). */
 export function keyPrefixFor(tenantId: string): string {
   const letters = tenantId.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return (letters || 'T').slice(0, 10);
+  return (/^[A-Z]/.test(letters) ? letters : `T${letters}`).slice(0, 10);
 }
 
 export function defaultSettings(tenantId: string): TenantSettings {

@@ -44,7 +44,13 @@ export interface Ticket {
   readonly submittedAt: string | null;
   readonly version: number;
   readonly sla: { readonly response: SlaClock; readonly resolution: SlaClock };
-  readonly escalation: { readonly level: number; readonly escalatedAt: string | null; readonly urgent: boolean };
+  readonly escalation: {
+    readonly level: number;
+    readonly escalatedAt: string | null;
+    readonly urgent: boolean;
+    /** Urgent tickets, once resolved, are monitored until then; only a manager closes them after it (seed 001). */
+    readonly monitoringUntil?: string | null;
+  };
   readonly resolution: string | null;
   readonly reopenableUntil: string | null;
   readonly links: readonly TicketLink[];
@@ -85,6 +91,8 @@ export interface HistoryEvent {
   readonly changes?: Readonly<Record<string, { from: unknown; to: unknown }>>;
   readonly commentId?: string;
   readonly reason?: string;
+  /** Structured detail (the urgent questionnaire). */
+  readonly details?: Readonly<Record<string, unknown>>;
   /** Notification events: who was (or is to be) notified. */
   readonly recipients?: readonly string[];
 }

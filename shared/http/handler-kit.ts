@@ -73,8 +73,14 @@ function decodePathParameter(value: string | undefined): string | undefined {
   }
 }
 
+/** One entry per problem; an unknown field is reported at its own path, so clients can point at it. */
 const zodErrors = (error: z.ZodError, prefix = ''): FieldError[] =>
-  error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+  error.issues.flatMap((i) => {
+    const at = (extra: string[] = []) => [prefix, ...i.path.map(String), ...extra].filter(Boolean).join('.');
+    return i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ path: at([key]), message: `unknown field ${key}` }))
+      : [{ path: at(), message: i.message }];
+  });
 
 function parseBody(event: HttpEvent, schema: z.ZodType): unknown {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';

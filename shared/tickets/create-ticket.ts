@@ -20,7 +20,7 @@ export interface CreateTicketInput {
   readonly requester?: string;
 }
 
-export async function createTicket(deps: TicketDeps, caller: TenantCaller, input: CreateTicketInput): Promise<Ticket> {
+export async function createTicket(deps: TicketDeps, caller: TenantCaller, input: CreateTicketInput, links: Ticket['links'] = []): Promise<Ticket> {
   if (caller.role !== 'customer' && !isStaff(caller.role)) throw forbidden();
   const tenant = await loadTenant(deps.settings, caller.tenantId);
   const requester = await resolveRequester(deps, caller, input.requester);
@@ -57,7 +57,7 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
     escalation: { level: 0, escalatedAt: null, urgent: false },
     resolution: null,
     reopenableUntil: null,
-    links: [],
+    links,
   };
   const actor = actorOf(caller);
   const notices = notificationsOnCreate(ticket, tenant).map((n) => ({ ...n, id: deps.ids.next(), at: now, version: 1 }));
@@ -74,7 +74,7 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
 }
 
 async function resolveRequester(deps: TicketDeps, caller: TenantCaller, requested: string | undefined): Promise<Requester> {
-  if (requested === undefined) return { id: caller.sub, email: caller.email, org: caller.org };
+  if (requested === undefined || (requested === caller.sub && caller.role === 'customer')) return { id: caller.sub, email: caller.email, org: caller.org };
   if (!isStaff(caller.role)) throw forbidden('Only staff may open a ticket on behalf of someone else.');
   const user = await deps.users.get(caller.tenantId, requested);
   if (!user) throw invalid('Unknown requester.', [{ path: 'requester', message: 'no user with this id in the directory' }]);

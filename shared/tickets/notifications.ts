@@ -42,7 +42,9 @@ export function notificationsOnChange(
   if (before.category === 'draft' && after.category !== 'draft') out.push(...notificationsOnCreate(after, tenant));
   else if (after.category !== before.category && REQUESTER_CATEGORIES.includes(after.category))
     out.push(...notice([after.requester.email], `status:${after.status}`, 'requester'));
-  if (comments.some((c) => c.visibility === 'public' && isStaff(c.author.role as never)) && caller.sub !== after.requester.id)
+  // Public comments by staff, and by automations (reminders, notices), reach the requester.
+  const fromSupport = (role: string) => role === 'system' || isStaff(role as never);
+  if (comments.some((c) => c.visibility === 'public' && fromSupport(c.author.role)) && caller.sub !== after.requester.id)
     out.push(...notice([after.requester.email], 'comment', 'requester'));
   if (events.some((e) => e.type === 'reopened')) out.push(...notice([tenant.settings.supportAddress, tenant.settings.contacts.teamLead], 'reopened', 'staff'));
   if (events.some((e) => e.type === 'escalated'))

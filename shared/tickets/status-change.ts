@@ -1,3 +1,4 @@
+import { forbidden, workflowRefused } from '../domain/errors';
 import type { TenantCaller } from '../domain/identity';
 import type { Ticket } from '../domain/ticket';
 import { actorOf } from '../domain/ticket';
@@ -20,13 +21,19 @@ export function enterStatus(
   extra: { resolution?: string | null; reason?: string } = {},
 ): Decision {
   const category = tenant.workflow.categoryOf(to);
+  if (category === 'closed') guardUrgentClose(ticket, caller, now);
   const terminal = category === 'resolved' || category === 'closed';
   // null while not closed, and for a closed ticket whose workflow sets no reopen limit.
   const windowDays = tenant.workflow.definition.rules.onCustomerReopen.windowDays;
   const reopenableUntil = category === 'closed' && windowDays !== null ? new Date(now.getTime() + windowDays * DAY_MS).toISOString() : null;
   const resolution = terminal ? (extra.resolution ?? ticket.resolution) : null;
+  // Seed 001: a resolved urgent ticket is monitored for the tenant's monitoring period.
+  const monitoring =
+    ticket.escalation.urgent && category === 'resolved' && ticket.category !== 'resolved'
+      ? { escalation: { ...ticket.escalation, monitoringUntil: new Date(now.getTime() + tenant.settings.monitoringDays * DAY_MS).toISOString() } }
+      : {};
   return {
-    patch: { status: to, category, reopenableUntil, resolution },
+    patch: { status: to, category, reopenableUntil, resolution, ...monitoring },
     events: [
       {
         type: 'status-changed',
@@ -41,6 +48,18 @@ export function enterStatus(
       },
     ],
   };
+}
+
+/**
+ * Seed 001 / CONTRACT 5: an urgent ticket stays open through its monitoring
+ * period (nobody closes it: 422), and after it only a manager may (403).
+ */
+function guardUrgentClose(ticket: Ticket, caller: TenantCaller, now: Date): void {
+  if (!ticket.escalation.urgent) return;
+  const until = ticket.escalation.monitoringUntil;
+  if (!until) throw workflowRefused(`Urgent ticket ${ticket.key} is closed only after its resolution and monitoring period.`);
+  if (now.getTime() < Date.parse(until)) throw workflowRefused(`Urgent ticket ${ticket.key} is monitored until ${until}; it cannot be closed before.`);
+  if (caller.role !== 'manager') throw forbidden('After the monitoring period only the escalation manager closes an urgent ticket.');
 }
 
 /** Two decisions as one atomic change (e.g. a comment and the status move it triggers). */

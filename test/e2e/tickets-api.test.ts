@@ -212,7 +212,7 @@ describe('bad input gets a clear 4xx problem', () => {
     expect(wrongType.body.errors.map((e: any) => e.path).sort()).toEqual(['priority', 'subject']);
     const unknown = await as('alice').post('/v1/tickets', { subject: 'x', tenant: 'other' });
     expectProblem(unknown, 400);
-    expect(unknown.body.errors[0].message).toMatch(/tenant/);
+    expect(unknown.body.errors).toEqual([{ path: 'tenant', message: 'unknown field tenant' }]);
     expectProblem(await as('alice').post('/v1/tickets', { description: 'no subject' }), 400);
     expectProblem(await as('alice').post('/v1/tickets', { subject: '   ' }), 400);
     expectProblem(await api.request('POST', '/v1/tickets', { token, raw: 'subject=x', headers: { 'content-type': 'text/plain' } }), 415);

@@ -1,0 +1,228 @@
+/**
+ * In-memory adapters for the ports in shared/domain/ports.ts, and small builders
+ * for callers and tickets. They keep the contract of the DynamoDB adapters that
+ * matters to the use cases (conditional write on `version` → StaleWrite) and
+ * nothing more.
+ */
+import { StaleWrite } from '../../shared/domain/errors';
+import type { Role, TenantCaller } from '../../shared/domain/identity';
+import type {
+  Clock,
+  DirectoryUser,
+  IdGenerator,
+  Page,
+  PageRequest,
+  SettingsStore,
+  TicketChange,
+  TicketQuery,
+  TicketStore,
+  UserDirectory,
+} from '../../shared/domain/ports';
+import type { StoredSettings } from '../../shared/domain/settings';
+import { slaClock, type Comment, type HistoryEvent, type Ticket } from '../../shared/domain/ticket';
+import type { TicketDeps } from '../../shared/tickets/deps';
+
+const at = (tenantId: string, id: string) => `${tenantId}/${id}`;
+
+/** Pages an in-memory array with a numeric offset cursor. */
+function pageOf<T>(all: readonly T[], page: PageRequest): Page<T> {
+  const start = page.cursor === null ? 0 : Number(page.cursor);
+  const items = all.slice(start, start + page.limit);
+  const end = start + items.length;
+  return { items, nextCursor: end < all.length ? String(end) : null };
+}
+
+export class InMemoryTicketStore implements TicketStore {
+  private readonly tickets = new Map<string, Ticket>();
+  private readonly keys = new Map<string, string>();
+  private readonly events = new Map<string, HistoryEvent[]>();
+  private readonly comments = new Map<string, Comment[]>();
+  private readonly counters = new Map<string, number>();
+  /** Every `update` call, whether it was written or refused. */
+  readonly updateCalls: { tenantId: string; expectedVersion: number; change: TicketChange }[] = [];
+  /** Runs at the start of `update`, before the version check: tests simulate a concurrent writer or a failure here. */
+  beforeUpdate: ((tenantId: string, expectedVersion: number, change: TicketChange) => void) | undefined;
+
+  async nextTicketNumber(tenantId: string): Promise<number> {
+    const next = (this.counters.get(tenantId) ?? 0) + 1;
+    this.counters.set(tenantId, next);
+    return next;
+  }
+
+  async create(tenantId: string, change: TicketChange): Promise<void> {
+    const id = at(tenantId, change.ticket.id);
+    if (this.tickets.has(id) || this.keys.has(at(tenantId, change.ticket.key))) throw new StaleWrite();
+    this.tickets.set(id, structuredClone(change.ticket));
+    this.keys.set(at(tenantId, change.ticket.key), change.ticket.id);
+    this.append(id, change);
+  }
+
+  async update(tenantId: string, expectedVersion: number, change: TicketChange): Promise<void> {
+    this.updateCalls.push({ tenantId, expectedVersion, change });
+    this.beforeUpdate?.(tenantId, expectedVersion, change);
+    const id = at(tenantId, change.ticket.id);
+    const stored = this.tickets.get(id);
+    if (!stored || stored.version !== expectedVersion) throw new StaleWrite();
+    this.tickets.set(id, structuredClone(change.ticket));
+    this.append(id, change);
+  }
+
+  async get(tenantId: string, ticketId: string): Promise<Ticket | null> {
+    const t = this.tickets.get(at(tenantId, ticketId));
+    return t ? structuredClone(t) : null;
+  }
+
+  async getByKey(tenantId: string, key: string): Promise<Ticket | null> {
+    const id = this.keys.get(at(tenantId, key));
+    return id === undefined ? null : this.get(tenantId, id);
+  }
+
+  /** Newest first per tenant; ignores index and filters (the DynamoDB adapter's are covered by test/integration). */
+  async list(tenantId: string, query: TicketQuery): Promise<Page<Ticket>> {
+    const prefix = `${tenantId}/`;
+    const all = [...this.tickets.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([, t]) => t)
+      .sort((a, b) => `${b.createdAt}#${b.id}`.localeCompare(`${a.createdAt}#${a.id}`));
+    return pageOf(all, query);
+  }
+
+  async listComments(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<Comment>> {
+    const all = this.comments.get(at(tenantId, ticketId)) ?? [];
+    return pageOf(includeInternal ? all : all.filter((c) => c.visibility === 'public'), page);
+  }
+
+  async listHistory(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<HistoryEvent>> {
+    const all = this.events.get(at(tenantId, ticketId)) ?? [];
+    return pageOf(includeInternal ? all : all.filter((e) => e.visibility === 'public'), page);
+  }
+
+  /** Test helper: put a ticket as if it had been created earlier (no history). */
+  seed(tenantId: string, ticket: Ticket): void {
+    this.tickets.set(at(tenantId, ticket.id), structuredClone(ticket));
+    this.keys.set(at(tenantId, ticket.key), ticket.id);
+  }
+
+  /** Test helper: the stored ticket, synchronously (for `beforeUpdate`). */
+  peek(tenantId: string, ticketId: string): Ticket {
+    const t = this.tickets.get(at(tenantId, ticketId));
+    if (!t) throw new Error(`no ticket ${ticketId} in ${tenantId}`);
+    return structuredClone(t);
+  }
+
+  /** Test helper: what a concurrent writer does, bypassing the use cases. */
+  overwrite(tenantId: string, ticket: Ticket): void {
+    this.tickets.set(at(tenantId, ticket.id), structuredClone(ticket));
+  }
+
+  private append(id: string, change: TicketChange) {
+    this.events.set(id, [...(this.events.get(id) ?? []), ...structuredClone(change.events)]);
+    this.comments.set(id, [...(this.comments.get(id) ?? []), ...structuredClone(change.comments)]);
+  }
+}
+
+export class InMemorySettingsStore implements SettingsStore {
+  private readonly byTenant = new Map<string, StoredSettings>();
+
+  async get(tenantId: string): Promise<StoredSettings | null> {
+    const s = this.byTenant.get(tenantId);
+    return s ? structuredClone(s) : null;
+  }
+
+  async put(tenantId: string, settings: StoredSettings): Promise<void> {
+    this.byTenant.set(tenantId, structuredClone(settings));
+  }
+}
+
+export class InMemoryUserDirectory implements UserDirectory {
+  private readonly users = new Map<string, DirectoryUser>();
+
+  async put(tenantId: string, user: DirectoryUser): Promise<void> {
+    this.users.set(at(tenantId, user.id), structuredClone(user));
+  }
+
+  async get(tenantId: string, userId: string): Promise<DirectoryUser | null> {
+    const u = this.users.get(at(tenantId, userId));
+    return u ? structuredClone(u) : null;
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<DirectoryUser>> {
+    return pageOf(
+      [...this.users.entries()].filter(([k]) => k.startsWith(`${tenantId}/`)).map(([, u]) => u),
+      page,
+    );
+  }
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(to: Date | string): void {
+    this.current = new Date(to);
+  }
+}
+
+/** Ids `id-1`, `id-2`, … in call order, so a test can tell which id went where. */
+export class SequentialIds implements IdGenerator {
+  private n = 0;
+  readonly issued: string[] = [];
+  next(): string {
+    const id = `id-${++this.n}`;
+    this.issued.push(id);
+    return id;
+  }
+}
+
+export interface FakeDeps extends TicketDeps {
+  readonly tickets: InMemoryTicketStore;
+  readonly settings: InMemorySettingsStore;
+  readonly users: InMemoryUserDirectory;
+  readonly clock: ManualClock;
+  readonly ids: SequentialIds;
+}
+
+export function fakeDeps(now = '2026-03-02T10:00:00.000Z'): FakeDeps {
+  return {
+    tickets: new InMemoryTicketStore(),
+    settings: new InMemorySettingsStore(),
+    users: new InMemoryUserDirectory(),
+    clock: new ManualClock(new Date(now)),
+    ids: new SequentialIds(),
+  };
+}
+
+export function caller(role: Role, overrides: Partial<TenantCaller> = {}): TenantCaller {
+  return { sub: `${role}-1`, tenantId: 'acme', role, org: null, email: `${role}@example.test`, locale: null, ...overrides };
+}
+
+export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
+  const created = '2026-03-01T09:00:00.000Z';
+  return {
+    id: 'TK1',
+    key: 'ACME-1',
+    subject: 'Printer on fire',
+    description: 'It smokes.',
+    type: 'incident',
+    severity: 'medium',
+    priority: 'normal',
+    status: 'new',
+    category: 'new',
+    requester: { id: 'customer-1', email: 'customer@example.test', org: 'globex' },
+    assignee: null,
+    team: null,
+    channel: 'api',
+    createdAt: created,
+    updatedAt: created,
+    submittedAt: created,
+    version: 1,
+    sla: { response: slaClock(480), resolution: slaClock(5760) },
+    escalation: { level: 0, escalatedAt: null, urgent: false },
+    resolution: null,
+    reopenableUntil: null,
+    links: [],
+    ...overrides,
+  };
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/domain/errors';
+import type { Ticket } from '../../shared/domain/ticket';
+import { mutateTicket, type Decision } from '../../shared/tickets/mutate-ticket';
+import { aTicket, caller, fakeDeps } from './fakes';
+
+const agent = caller('agent');
+const raisePriority = (): Decision => ({
+  patch: { priority: 'high' },
+  events: [{ type: 'fields-changed', actor: { id: agent.sub, role: agent.role }, visibility: 'public', changes: { priority: { from: 'normal', to: 'high' } } }],
+});
+
+describe('mutateTicket', () => {
+  it.each([1, 3])('re-reads and decides again after %i lost race(s), then writes on top of the winner', async (losses) => {
+    const deps = fakeDeps();
+    deps.tickets.seed('acme', aTicket({ version: 1 }));
+    // A concurrent writer gets in before each of the first `losses` writes.
+    let raced = 0;
+    deps.tickets.beforeUpdate = () => {
+      if (raced >= losses) return;
+      raced++;
+      const stored = deps.tickets.peek('acme', 'TK1');
+      deps.tickets.overwrite('acme', { ...stored, team: `team-${raced}`, version: stored.version + 1 });
+    };
+    const seen: Ticket[] = [];
+
+    const result = await mutateTicket(deps, { caller: agent, idOrKey: 'TK1', expectedVersion: null }, (t) => {
+      seen.push(t);
+      return raisePriority();
+    });
+
+    // Each decision saw the ticket as the previous winner left it.
+    expect(seen.map((t) => t.version)).toEqual(Array.from({ length: losses + 1 }, (_, i) => i + 1));
+    expect(seen.at(-1)!.team).toBe(`team-${losses}`);
+    // Neither effect is lost: the winner's team and our priority are both stored.
+    const stored = await deps.tickets.get('acme', 'TK1');
+    expect(stored).toMatchObject({ version: losses + 2, team: `team-${losses}`, priority: 'high' });
+    expect(result.ticket).toEqual(stored);
+    expect(deps.tickets.updateCalls.map((c) => c.expectedVersion)).toEqual(seen.map((t) => t.version));
+  });
+
+  it('does not retry a failure that is not a lost race', async () => {
+    const deps = fakeDeps();
+    deps.tickets.seed('acme', aTicket());
+    deps.tickets.beforeUpdate = () => {
+      throw new Error('throttled');
+    };
+    await expect(mutateTicket(deps, { caller: agent, idOrKey: 'TK1', expectedVersion: null }, raisePriority)).rejects.toThrow('throttled');
+    expect(deps.tickets.updateCalls).toHaveLength(1);
+  });
+
+  it('with If-Match at an older version: 412 (version-conflict) and nothing decided or written', async () => {
+    const deps = fakeDeps();
+    deps.tickets.seed('acme', aTicket({ version: 3 }));
+    let decided = false;
+    const error = await mutateTicket(deps, { caller: agent, idOrKey: 'TK1', expectedVersion: 2 }, () => {
+      decided = true;
+      return raisePriority();
+    }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).kind).toBe('version-conflict');
+    expect((error as DomainError).message).toMatch(/version 3/);
+    expect(decided).toBe(false);
+    expect(deps.tickets.updateCalls).toHaveLength(0);
+    expect((await deps.tickets.get('acme', 'TK1'))!.priority).toBe('normal');
+  });
+
+  it('with If-Match that matched when read but lost the race: 412 instead of re-applying', async () => {
+    const deps = fakeDeps();
+    deps.tickets.seed('acme', aTicket({ version: 1 }));
+    deps.tickets.beforeUpdate = () => deps.tickets.overwrite('acme', aTicket({ version: 2, team: 'winner' }));
+
+    const error = await mutateTicket(deps, { caller: agent, idOrKey: 'TK1', expectedVersion: 1 }, raisePriority).catch((e: unknown) => e);
+
+    expect((error as DomainError).kind).toBe('version-conflict');
+    expect(deps.tickets.updateCalls).toHaveLength(1);
+    expect(await deps.tickets.get('acme', 'TK1')).toMatchObject({ version: 2, team: 'winner', priority: 'normal' });
+  });
+
+  it('writes version + 1, updatedAt from the clock, events at that version, and ids from the id generator', async () => {
+    const deps = fakeDeps();
+    const original = aTicket({ version: 4 });
+    deps.tickets.seed('acme', original);
+    deps.clock.set('2026-05-06T07:08:09.010Z');
+
+    const result = await mutateTicket(deps, { caller: agent, idOrKey: 'ACME-1', expectedVersion: 4 }, () => ({
+      // A decision cannot set version or updatedAt itself.
+      patch: { priority: 'urgent', version: 99, updatedAt: '1999-01-01T00:00:00.000Z' },
+      events: [
+        { type: 'comment-added', actor: { id: agent.sub, role: agent.role }, visibility: 'public' },
+        { type: 'fields-changed', actor: { id: agent.sub, role: agent.role }, visibility: 'public', changes: { priority: { from: 'normal', to: 'urgent' } } },
+      ],
+      comments: [{ body: 'On it.', visibility: 'public', author: { id: agent.sub, role: agent.role, email: agent.email }, channel: 'api', attachments: [] }],
+    }));
+
+    const [written] = deps.tickets.updateCalls;
+    expect(written!.expectedVersion).toBe(4);
+    expect(written!.change.ticket).toEqual({ ...original, priority: 'urgent', version: 5, updatedAt: '2026-05-06T07:08:09.010Z' });
+    // The decision's events, in order (the change may add more, e.g. notifications), all at the new version and time.
+    const { events, comments } = written!.change;
+    expect(events.slice(0, 2).map((e) => e.type)).toEqual(['comment-added', 'fields-changed']);
+    for (const e of events) expect({ version: e.version, at: e.at }, e.type).toEqual({ version: 5, at: '2026-05-06T07:08:09.010Z' });
+    expect(comments).toEqual([expect.objectContaining({ body: 'On it.', createdAt: '2026-05-06T07:08:09.010Z' })]);
+    // Every id came from the generator, none twice, and the comment event points at its comment.
+    const ids = [...comments.map((c) => c.id), ...events.map((e) => e.id)];
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...deps.ids.issued].sort()).toEqual([...ids].sort());
+    expect(events[0]!.commentId).toBe(comments[0]!.id);
+    expect(events[1]!.commentId).toBeUndefined();
+    expect(result).toEqual({ ticket: written!.change.ticket, comments: written!.change.comments });
+  });
+
+  it('answers not-found for a ticket the caller may not see, without deciding', async () => {
+    const deps = fakeDeps();
+    deps.tickets.seed('acme', aTicket({ requester: { id: 'someone-else', email: null, org: null } }));
+    const error = await mutateTicket(deps, { caller: caller('customer'), idOrKey: 'TK1', expectedVersion: null }, () => {
+      throw new Error('must not decide');
+    }).catch((e: unknown) => e);
+    expect((error as DomainError).kind).toBe('not-found');
+    expect(deps.tickets.updateCalls).toHaveLength(0);
+  });
+});
