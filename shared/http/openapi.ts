@@ -33,6 +33,8 @@ const OPERATIONS: Record<string, Operation> = {
   addComment: { body: S.CommentBody, response: S.CommentSchema, status: 201 },
   listComments: { query: S.PageQuery, response: commentPage },
   listHistory: { query: S.PageQuery, response: historyPage },
+  escalateTicket: { body: S.EscalateBody, response: S.TicketSchema },
+  splitTicket: { body: S.SplitBody, response: z.object({ created: S.TicketSchema, original: S.TicketSchema }), status: 201 },
   getTicketWorkflow: { response: S.WorkflowExecutionSchema },
   repairTicketWorkflow: { body: S.EmptyBody, response: S.WorkflowRepairSchema },
 };

@@ -56,6 +56,34 @@ export const CommentBody = z
 
 export const ReopenBody = z.strictObject({ comment: nonBlank(LIMITS.commentChars) }).meta({ id: 'Reopen' });
 
+/** Answers may be missing here (the use case says 422 "questionnaire incomplete"); wrong types are still 400. */
+export const EscalateBody = z
+  .strictObject({
+    reason: nonBlank(2000),
+    urgent: z
+      .strictObject({
+        workaround: z.boolean().optional().describe('Is there an acceptable workaround?'),
+        coreBusinessAffected: z.boolean().optional().describe('Is core business functionality severely affected?'),
+        financialImpact: z.string().min(1).max(1000).optional().describe('Anticipated financial loss'),
+        usersAffected: z.number().int().min(0).optional(),
+        goLiveDate: z.iso.date().nullable().optional().describe('Go-live date if one is affected, else null'),
+        contact: z
+          .strictObject({
+            name: z.string().min(1).max(200).optional(),
+            phone: z.string().min(1).max(50).optional(),
+            email: z.email().optional(),
+            availability: z.string().min(1).max(500).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+  })
+  .meta({ id: 'Escalate' });
+
+export const SplitBody = z
+  .strictObject({ subject: nonBlank(LIMITS.subjectChars), description: z.string().max(LIMITS.commentChars).default('') })
+  .meta({ id: 'Split' });
+
 export const EmptyBody = z.strictObject({}).meta({ id: 'Empty' });
 
 const labels = z.strictObject({ en: z.string().min(1), nl: z.string().min(1), fr: z.string().min(1) });
@@ -190,7 +218,12 @@ export const TicketSchema = z
     submittedAt: isoTime.nullable(),
     version: z.number().int(),
     sla: z.object({ response: slaClock, resolution: slaClock }),
-    escalation: z.object({ level: z.number().int(), escalatedAt: isoTime.nullable(), urgent: z.boolean() }),
+    escalation: z.object({
+      level: z.number().int(),
+      escalatedAt: isoTime.nullable(),
+      urgent: z.boolean(),
+      monitoringUntil: isoTime.nullable().optional().describe('Urgent tickets: monitored until then after resolution'),
+    }),
     resolution: z.string().nullable(),
     reopenableUntil: isoTime.nullable(),
     links: z.array(z.object({ type: z.string(), ticketId: z.string(), key: z.string() })),
@@ -220,6 +253,8 @@ export const HistoryEventSchema = z
     changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional(),
     commentId: z.string().optional(),
     reason: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    recipients: z.array(z.string()).optional().describe('notification events: who is notified'),
   })
   .meta({ id: 'HistoryEvent' });
 
