@@ -17,6 +17,9 @@ declare module 'vitest' {
   }
 }
 
+// globalSetup runs in vitest's main process, where test.env does not apply.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default async function setup({ provide }: Pick<TestProject, 'provide'>): Promise<() => Promise<void>> {
   // dataDir is unused with inMemory, but the option is required.
   const ddb = await startDynamoDbLocal({ dataDir: tmpdir(), port: await freePort(), inMemory: true });
