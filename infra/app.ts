@@ -55,7 +55,7 @@ export function buildApp(props: BuildAppProps = {}): TicketflowApp {
     description: 'Ticketflow data: the DynamoDB table and its KMS key (retained)',
   });
   const stateless = new TicketflowStatelessStack(app, `${prefix}Stateless`, {
-    description: 'Ticketflow API: HTTP API, JWT authorizer, Cognito user pool, Lambda functions',
+    description: 'Ticketflow API: HTTP API, JWT authorizer, Cognito user pool, Lambda functions, ticket lifecycle state machine',
     table: stateful.table,
   });
   stateless.addStackDependency(stateful, 'functions read and write the table');

@@ -8,7 +8,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteDefinition } from '../shared/http/routes';
+import { LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
 import { TicketFunction } from './constructs/ticket-function';
+import { TicketLifecycle } from './constructs/ticket-lifecycle';
 
 export interface TicketflowStatelessStackProps extends StackProps {
   /** The single table, from the stateful stack. */
@@ -28,9 +30,9 @@ const CUSTOM_ATTRIBUTES = ['tid', 'role', 'org', 'locale'] as const;
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
- * Everything that can be replaced by a redeploy: the functions, the HTTP API and
- * its JWT authorizer, and the Cognito user pool that issues the JWTs (retained on
- * delete: it holds the users).
+ * Everything that can be replaced by a redeploy: the functions, the ticket-lifecycle
+ * state machine, the HTTP API and its JWT authorizer, and the Cognito user pool that
+ * issues the JWTs (retained on delete: it holds the users).
  */
 export class TicketflowStatelessStack extends Stack {
   readonly httpApi: apigwv2.HttpApi;
@@ -41,6 +43,8 @@ export class TicketflowStatelessStack extends Stack {
   /** operationId → its function. */
   readonly functions: ReadonlyMap<string, TicketFunction>;
   readonly preTokenGeneration: TicketFunction;
+  /** The ticket-lifecycle state machine and its Lambda tasks. */
+  readonly lifecycle: TicketLifecycle;
 
   constructor(scope: Construct, id: string, props: TicketflowStatelessStackProps) {
     super(scope, id, props);
@@ -164,6 +168,9 @@ export class TicketflowStatelessStack extends Stack {
       },
     });
 
+    // ---- Ticket lifecycle: the state machine and its tasks -----------------------------
+    this.lifecycle = new TicketLifecycle(this, 'Lifecycle', { table: props.table });
+
     // ---- One function + one route per route table entry ------------------------------
     const functions = new Map<string, TicketFunction>();
     for (const route of routes) {
@@ -173,6 +180,8 @@ export class TicketflowStatelessStack extends Stack {
         description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
         table: props.table,
         tableAccess: route.tableAccess,
+        // By name, not from this.lifecycle: no reference, so the order above does not matter.
+        lifecycle: route.stateMachine?.length ? { stateMachineName: LIFECYCLE_STATE_MACHINE_NAME, access: route.stateMachine } : undefined,
       });
       functions.set(route.operationId, fn);
 

@@ -22,6 +22,7 @@ async function main() {
     dataDir,
     apiPort: port('TICKETFLOW_API_PORT', 3000),
     dynamoPort: port('TICKETFLOW_DYNAMODB_PORT', 8000),
+    sfnPort: port('TICKETFLOW_SFN_PORT', 8083),
   });
   const url = runtime.apiUrl;
   const lines = [
@@ -33,6 +34,7 @@ async function main() {
     `  health          ${url}/_local/health`,
     `  tokens          POST ${url}/_local/token`,
     `  DynamoDB Local  ${runtime.dynamoEndpoint}`,
+    `  Step Functions  ${runtime.sfnEndpoint}   (aws stepfunctions list-executions --endpoint-url ${runtime.sfnEndpoint} …)`,
     '',
     runtime.demoCreated ? `Demo tenant "${DEMO_TENANT}" created.` : `Demo tenant "${DEMO_TENANT}" found (data kept from the last run).`,
     'A ready curl line per role (get a token, then list tickets):',

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENV } from '../shared/config-names';
@@ -8,6 +9,8 @@ import { ensureTable } from './dynamodb/ensure-table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from './local-aws';
 import { LocalGateway } from './local-gateway';
 import { LocalTokenIssuer, TokenRequest } from './local-tokens';
+import { LocalStepFunctions } from './stepfunctions';
+import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -16,6 +19,8 @@ export interface RuntimeOptions {
   readonly dataDir: string;
   readonly apiPort: number;
   readonly dynamoPort: number;
+  /** The Step Functions API (`TICKETFLOW_SFN_PORT`, default 8083); 0 picks a free one. */
+  readonly sfnPort?: number;
   /** Use an already running DynamoDB (tests share one per run) instead of starting one. */
   readonly dynamoEndpoint?: string;
   readonly tableName?: string;
@@ -25,6 +30,8 @@ export interface RuntimeOptions {
 export interface LocalRuntime {
   readonly apiUrl: string;
   readonly dynamoEndpoint: string;
+  readonly sfnEndpoint: string;
+  readonly stepFunctions: LocalStepFunctions;
   readonly tokens: LocalTokenIssuer;
   readonly demoCreated: boolean;
   stop(): Promise<void>;
@@ -41,12 +48,19 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     options.dynamoEndpoint ??
     (dynamo = await startDynamoDbLocal({ dataDir: join(options.dataDir, 'dynamodb'), port: options.dynamoPort })).endpoint;
   const tableName = options.tableName ?? 'ticketflow';
+  let stepFunctions: LocalStepFunctions | undefined;
   try {
     await ensureTable(localDynamoClient(endpoint), tableName);
+    // The port must be known before the handlers' SFN client is configured (and before
+    // resumed executions call them), so a free one is picked up front when asked for 0.
+    const sfnPort = options.sfnPort || (options.sfnPort === 0 ? await pickFreePort() : 8083);
+    const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
     // The handlers read their configuration once, at import: set it before anything imports them.
     Object.assign(process.env, {
       [ENV.tableName]: tableName,
       [ENV.dynamoEndpoint]: endpoint,
+      [ENV.stateMachineArn]: LOCAL_STATE_MACHINE_ARN,
+      [ENV.sfnEndpoint]: sfnEndpoint,
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -54,6 +68,20 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     const tokens = LocalTokenIssuer.fromFile(join(options.dataDir, 'jwt-secret'));
     const { deps } = await import('../shared/wiring');
+    // The same ASL file CDK deploys, with the lifecycle tasks mapped to the same handler modules.
+    stepFunctions = await LocalStepFunctions.create({
+      dataDir: join(options.dataDir, 'stepfunctions'),
+      clock: { now: () => new Date() },
+      stateMachines: [{ arn: LOCAL_STATE_MACHINE_ARN, name: LIFECYCLE_STATE_MACHINE_NAME, definition: localLifecycleDefinition() }],
+      lambdas: Object.fromEntries(
+        LIFECYCLE_FUNCTIONS.map((fn) => [
+          localFunctionArn(fn.id),
+          async (payload: unknown) => ((await import(resolve(PROJECT_ROOT, fn.entry))) as { handler: (p: unknown) => Promise<unknown> }).handler(payload),
+        ]),
+      ),
+    });
+    await stepFunctions.listen(sfnPort);
+    const sfn = stepFunctions;
     const demoCreated = options.seedDemo === false ? false : await ensureDemoTenant(deps);
     const gateway = new LocalGateway(PROJECT_ROOT, tokens, {
       'POST /_local/token': async (_req, body) => {
@@ -80,9 +108,15 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       'GET /_local/health': async () => {
         try {
           await deps.settings.get('__health__');
-          return { status: 200, body: { status: 'ok', components: { api: 'ok', dynamodb: 'ok' } } };
+          const sfnAnswer = await fetch(sfnEndpoint, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
+            body: '{}',
+          });
+          if (!sfnAnswer.ok) throw new Error('step functions');
+          return { status: 200, body: { status: 'ok', components: { api: 'ok', dynamodb: 'ok', stepfunctions: 'ok' } } };
         } catch {
-          return { status: 503, body: { type: 'about:blank', title: 'Unavailable', status: 503, detail: 'DynamoDB Local does not answer.' } };
+          return { status: 503, body: { type: 'about:blank', title: 'Unavailable', status: 503, detail: 'A local component does not answer.' } };
         }
       },
     });
@@ -91,17 +125,45 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     return {
       apiUrl: `http://127.0.0.1:${port}`,
       dynamoEndpoint: endpoint,
+      sfnEndpoint,
+      stepFunctions: sfn,
       tokens,
       demoCreated,
       async stop() {
         await gateway.close();
+        // Waiting executions are checkpointed and resume on the next start.
+        await sfn.close();
         await dynamo?.stop();
       },
     };
   } catch (error) {
+    await stepFunctions?.close();
     await dynamo?.stop();
     throw error;
   }
+}
+
+const LOCAL_REGION_ACCOUNT = `${LOCAL_REGION}:000000000000`;
+export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION_ACCOUNT}:stateMachine:${LIFECYCLE_STATE_MACHINE_NAME}`;
+const localFunctionArn = (id: string) => `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-${id}`;
+
+/** The ASL with the same substitutions CDK makes, pointing at local function ARNs. */
+function localLifecycleDefinition(): object {
+  let text = readFileSync(join(PROJECT_ROOT, LIFECYCLE_ASL), 'utf8');
+  for (const fn of LIFECYCLE_FUNCTIONS) text = text.replaceAll(`\${${fn.placeholder}}`, localFunctionArn(fn.id));
+  if (text.includes('${')) throw new Error(`${LIFECYCLE_ASL} has a placeholder the local runtime does not know`);
+  return JSON.parse(text) as object;
+}
+
+function pickFreePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => ok(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 export { DEMO_FINANCE, DEMO_TENANT, DEMO_USERS };

@@ -8,12 +8,35 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV } from '../../shared/config-names';
-import type { RouteDefinition } from '../../shared/http/routes';
+import type { RouteDefinition, StateMachineAccess } from '../../shared/http/routes';
+import { type StateMachineArns, stateMachineArns } from './state-machine-arns';
 
 /** The project root: handler entries (`functions/...`) are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export type TableAccess = RouteDefinition['tableAccess'];
+
+/** The ticket-lifecycle state machine as a function sees it. */
+export interface LifecycleAccess {
+  /** The state machine's fixed name (its ARN is built from it: no dependency on the construct). */
+  readonly stateMachineName: string;
+  /** What the function may do with it; empty: it gets the ARN but no states:* permission. */
+  readonly access: readonly StateMachineAccess[];
+}
+
+/**
+ * Least privilege per access kind: the one action the handler calls, on the state
+ * machine or on its executions. `respond` is SendTaskSuccess only: the handlers never
+ * fail or heartbeat a task (the ASL has no HeartbeatSeconds; a callback state that is
+ * never woken times out into ReadTicket). SendTaskSuccess with a callback token is
+ * authorized against the ARN of the state machine whose execution issued the token.
+ */
+const STATE_MACHINE_GRANTS: Record<StateMachineAccess, { readonly action: string; readonly on: keyof StateMachineArns }> = {
+  start: { action: 'states:StartExecution', on: 'stateMachine' },
+  respond: { action: 'states:SendTaskSuccess', on: 'stateMachine' },
+  describe: { action: 'states:DescribeExecution', on: 'executions' },
+  stop: { action: 'states:StopExecution', on: 'executions' },
+};
 
 export interface TicketFunctionProps {
   /** Handler module relative to the project root, e.g. `functions/tickets/get-ticket.ts`; it exports `handler`. */
@@ -29,6 +52,11 @@ export interface TicketFunctionProps {
   readonly timeout?: Duration;
   readonly logRetention?: logs.RetentionDays;
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * The ticket-lifecycle state machine: when given, its ARN is passed as STATE_MACHINE_ARN
+   * and `access` grants exactly the matching states:* actions on it. Absent: neither.
+   */
+  readonly lifecycle?: LifecycleAccess;
 }
 
 /**
@@ -69,6 +97,8 @@ export class TicketFunction extends Construct {
       ...props.environment,
     };
     if (props.table) environment[ENV.tableName] = props.table.tableName;
+    const lifecycleArns = props.lifecycle && stateMachineArns(this, props.lifecycle.stateMachineName);
+    if (lifecycleArns) environment[ENV.stateMachineArn] = lifecycleArns.stateMachine;
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, props.entry),
@@ -104,8 +134,23 @@ export class TicketFunction extends Construct {
       if (props.tableAccess === 'read') props.table.grantReadData(this.role);
       if (props.tableAccess === 'readwrite') props.table.grantReadWriteData(this.role);
     }
+    if (props.lifecycle && lifecycleArns) this.grantLifecycle(props.lifecycle.access, lifecycleArns);
 
     this.acknowledgeFindings(props);
+  }
+
+  private grantLifecycle(access: readonly StateMachineAccess[], arns: StateMachineArns): void {
+    for (const on of ['stateMachine', 'executions'] as const) {
+      const actions = [...new Set(access)].filter((a) => STATE_MACHINE_GRANTS[a].on === on).map((a) => STATE_MACHINE_GRANTS[a].action);
+      if (actions.length === 0) continue;
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [arns[on]] }));
+    }
+    if (!access.some((a) => STATE_MACHINE_GRANTS[a].on === 'executions')) return;
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(arns.executions))}]`,
+      reason:
+        'DescribeExecution/StopExecution act on executions, whose ARNs end in the per-ticket execution name; the wildcard is the execution name of this one state machine (execution:<name>:*), not other state machines.',
+    });
   }
 
   /** cdk-nag findings every function has by construction, each with its reason. */

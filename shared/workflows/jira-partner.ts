@@ -25,6 +25,7 @@ export const JIRA_PARTNER: WorkflowDefinition = {
     ...moves('soumise', ['en-cours', 'fermee', ...WAITS]),
     ...moves('en-cours', [...WAITS, 'resolue', 'fermee']),
     ...moves(WAITS, ['en-cours', 'resolue', 'fermee']),
+    ...moves(WAITS, WAITS),
     ...moves('resolue', ['en-cours', 'fermee']),
     ...moves('fermee', 'en-cours'),
   ],

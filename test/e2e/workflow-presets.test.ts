@@ -138,7 +138,7 @@ describe('jira-partner (seed 004)', () => {
     await t.as('alice').post(`/v1/tickets/${tk.id}/reopen`, { comment: 'again' });
     const notices = await w.notices();
     expect(notices.map((n: any) => n.reason)).toEqual([
-      'created', 'status:en-cours', 'status:en-attente-tiers', 'status:en-cours', 'comment', 'status:fermee', 'reopened', 'status:en-cours',
+      'created', 'status:en-cours', 'status:en-attente-tiers', 'status:en-cours', 'comment', 'status:fermee', 'status:en-cours', 'reopened',
     ]);
     expect(notices.find((n: any) => n.reason === 'reopened').visibility).toBe('internal');
     expect(notices.filter((n: any) => n.reason !== 'reopened').every((n: any) => n.recipients[0] === 'alice@acme.example')).toBe(true);

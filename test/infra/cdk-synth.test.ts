@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/constructs/ticket-function';
 import { ROUTES } from '../../shared/http/routes';
+import { LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 
 /**
  * The one real `cdk synth` of the suite: the CLI, cdk.json, tsx, esbuild bundling
@@ -29,6 +30,11 @@ beforeAll(() => {
   seconds = (Date.now() - started) / 1000;
 }, 120_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** Resolve the externalized @aws-sdk/* imports of the bundles from the project's node_modules. */
+function linkNodeModules(): void {
+  if (!existsSync(join(outdir, 'node_modules'))) symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(outdir, 'node_modules'), 'dir');
+}
 
 const template = (stack: string): Template => JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), 'utf8'));
 
@@ -58,7 +64,7 @@ describe('npx cdk synth (real bundling)', () => {
 
   it('bundles every function as a minified ESM file with a source map, AWS SDK left external', () => {
     const dirs = bundles(template('TicketflowStateless'));
-    expect(dirs.size).toBe(ROUTES.length + 1);
+    expect(dirs.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 1);
     for (const [id, dir] of dirs) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(existsSync(join(dir, 'index.mjs.map')), id).toBe(true);
@@ -70,8 +76,7 @@ describe('npx cdk synth (real bundling)', () => {
   });
 
   it('produces bundles that load under Node and export a handler', async () => {
-    // Resolve the externalized @aws-sdk/* imports from the project's node_modules.
-    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(outdir, 'node_modules'), 'dir');
+    linkNodeModules();
     process.env.TABLE_NAME ??= 'synth-test-table';
     const t = template('TicketflowStateless');
     const pool = Object.values(t.Resources).find((r) => r.Type === 'AWS::Cognito::UserPool')!;
@@ -91,5 +96,35 @@ describe('npx cdk synth (real bundling)', () => {
     const route = [...dirs].find(([id]) => id.startsWith('GetTicket'))!;
     const getTicket = await import(pathToFileURL(join(route[1], 'index.mjs')).href);
     expect(typeof getTicket.handler).toBe('function');
+  });
+
+  it('bundles the lifecycle tasks: each loads with the STATE_MACHINE_ARN CDK gives it (ReadTicket too: it will not load without)', async () => {
+    linkNodeModules();
+    process.env.TABLE_NAME ??= 'synth-test-table';
+    const dirs = [...bundles(template('TicketflowStateless'))];
+    const bundleOf = (taskId: string) => {
+      const found = dirs.filter(([id]) => new RegExp(`^Lifecycle${taskId}Function[0-9A-F]{8}$`).test(id));
+      expect(found, taskId).toHaveLength(1);
+      return join(found[0]![1], 'index.mjs');
+    };
+    const saved = process.env.STATE_MACHINE_ARN;
+    try {
+      // A copy (with its source map), so the module loaded below is a fresh one.
+      const probeDir = join(outdir, 'read-ticket-without-state-machine-arn');
+      mkdirSync(probeDir);
+      for (const file of ['index.mjs', 'index.mjs.map']) copyFileSync(join(dirname(bundleOf('ReadTicket')), file), join(probeDir, file));
+      const probe = join(probeDir, 'index.mjs');
+      delete process.env.STATE_MACHINE_ARN;
+      await expect(import(pathToFileURL(probe).href)).rejects.toThrow(/STATE_MACHINE_ARN/);
+
+      process.env.STATE_MACHINE_ARN = `arn:aws:states:eu-west-1:123456789012:stateMachine:${LIFECYCLE_STATE_MACHINE_NAME}`;
+      for (const task of LIFECYCLE_FUNCTIONS) {
+        const mod = await import(pathToFileURL(bundleOf(task.id)).href);
+        expect(typeof mod.handler, task.id).toBe('function');
+      }
+    } finally {
+      if (saved === undefined) delete process.env.STATE_MACHINE_ARN;
+      else process.env.STATE_MACHINE_ARN = saved;
+    }
   });
 });

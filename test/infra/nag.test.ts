@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
+import { LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 
 /**
  * cdk-nag 3 is a policy validation plugin (Validations.of(app).addPlugins), not an
@@ -77,9 +78,18 @@ describe('cdk-nag AwsSolutions', () => {
     // The wildcard acknowledgements are the specific findings, never the whole rule.
     const iam5 = [...acks.keys()].filter((id) => id.startsWith('AwsSolutions-IAM5')).sort();
     expect(iam5.every((id) => /^AwsSolutions-IAM5\[(Resource|Action)::.+\]$/.test(id))).toBe(true);
-    expect(iam5.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::') && id !== 'AwsSolutions-IAM5[Resource::*]')).toEqual([
-      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::TicketflowStateful:.+\/index\/\*\]$/),
-    ]);
+    const resourceWildcards = iam5.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::') && id !== 'AwsSolutions-IAM5[Resource::*]');
+    expect(resourceWildcards).toHaveLength(2 + LIFECYCLE_FUNCTIONS.length);
+    expect(resourceWildcards).toEqual(
+      expect.arrayContaining([
+        // the table's GSIs
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::TicketflowStateful:.+\/index\/\*\]$/),
+        // DescribeExecution/StopExecution: the executions of the one lifecycle state machine
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${LIFECYCLE_STATE_MACHINE_NAME}:*]`,
+        // the state machine's grantInvoke: each task function and its versions/aliases
+        ...LIFECYCLE_FUNCTIONS.map((t) => expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::<Lifecycle${t.id}Function[0-9A-F]{8}\\.Arn>:\\*\\]$`))),
+      ]),
+    );
   });
 
   it('does catch a finding in this setup (control: an unprotected table fails the synth)', () => {

@@ -1,12 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CfnResource } from 'aws-cdk-lib';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
-import type { TicketFunction } from '../../infra/constructs/ticket-function';
-import { ROUTES } from '../../shared/http/routes';
+import { PROJECT_ROOT, type TicketFunction } from '../../infra/constructs/ticket-function';
+import { placeholdersOf } from '../../infra/constructs/ticket-lifecycle';
+import { ROUTES, type StateMachineAccess } from '../../shared/http/routes';
+import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-design';
 
 // One app for the whole file, bundling skipped (no esbuild); cdk-nag and the built-in
@@ -44,6 +47,42 @@ function actionsOf(roleId: string): string[] {
       .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])),
   );
 }
+
+/** Every Allow statement of the policies attached to a role in the stateless stack. */
+function statementsOf(roleId: string): { Action: string[]; Resource: unknown[] }[] {
+  return Object.values(resourcesOf(api))
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles ?? []).some((ref: any) => ref.Ref === roleId))
+    .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown }[])
+    .filter((s) => s.Effect === 'Allow')
+    .map((s) => ({ Action: [s.Action].flat(), Resource: [s.Resource].flat() }));
+}
+
+/** A resolved value as one string: `{Ref: X}` → `${X}`, Fn::Join joined, Fn::GetAtt → `${Id.Attr}`. */
+function flat(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const o = value as Record<string, any>;
+  if (o['Ref']) return '${' + o['Ref'] + '}';
+  if (o['Fn::GetAtt']) return '${' + o['Fn::GetAtt'].join('.') + '}';
+  if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(flat).join(o['Fn::Join'][0]);
+  throw new Error(`cannot flatten ${JSON.stringify(value)}`);
+}
+
+/** Every function of the stack with what its entry declares: the routes and the lifecycle tasks. */
+const ENTRIES = [
+  ...ROUTES.map((r) => ({ name: r.operationId, fn: stateless.functions.get(r.operationId)!, tableAccess: r.tableAccess, stateMachine: r.stateMachine ?? [], kind: 'route' })),
+  ...LIFECYCLE_FUNCTIONS.map((t) => ({ name: t.id, fn: stateless.lifecycle.functions.get(t.id)!, tableAccess: t.tableAccess, stateMachine: t.stateMachine, kind: 'lifecycle task' })),
+];
+const entry = (name: string) => only(ENTRIES.filter((e) => e.name === name));
+
+// What the entries' `stateMachine` access must grant: the action, on the state machine or its executions.
+const STATE_MACHINE_ARN = 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:' + LIFECYCLE_STATE_MACHINE_NAME;
+const EXECUTIONS_ARN = 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:' + LIFECYCLE_STATE_MACHINE_NAME + ':*';
+const EXPECTED_GRANT: Record<StateMachineAccess, string> = {
+  start: `states:StartExecution on ${STATE_MACHINE_ARN}`,
+  respond: `states:SendTaskSuccess on ${STATE_MACHINE_ARN}`,
+  describe: `states:DescribeExecution on ${EXECUTIONS_ARN}`,
+  stop: `states:StopExecution on ${EXECUTIONS_ARN}`,
+};
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -126,9 +165,10 @@ describe('stateless stack: functions', () => {
   const functions = resourcesOf(api);
   const lambdas = Object.entries(functions).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
 
-  it('has one function per route plus the pre token generation trigger', () => {
-    expect(lambdas).toHaveLength(ROUTES.length + 1);
+  it('has one function per route, one per lifecycle task, plus the pre token generation trigger', () => {
+    expect(lambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 1);
     expect([...stateless.functions.keys()].sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
+    expect([...stateless.lifecycle.functions.keys()].sort()).toEqual(LIFECYCLE_FUNCTIONS.map((t) => t.id).sort());
   });
 
   it.each(lambdas.map(([id]) => id))('%s: nodejs22.x on arm64 with active tracing and a log group with retention', (id) => {
@@ -141,8 +181,8 @@ describe('stateless stack: functions', () => {
     expect(functions[logGroupRef]?.Properties?.RetentionInDays).toBeGreaterThan(0);
   });
 
-  it.each(ROUTES.map((r) => [r.operationId, r] as const))('%s: environment the handlers read', (operationId) => {
-    const fn = functions[logicalId(stateless.functions.get(operationId)!)]!;
+  it.each(ENTRIES.map((e) => [e.name] as const))('%s: environment the handlers read', (name) => {
+    const fn = functions[logicalId(entry(name).fn)]!;
     expect(fn.Properties!.Environment.Variables).toMatchObject({
       TABLE_NAME: { 'Fn::ImportValue': expect.any(String) },
       POWERTOOLS_SERVICE_NAME: 'ticketflow',
@@ -150,17 +190,17 @@ describe('stateless stack: functions', () => {
     });
   });
 
-  const byAccess = (access: string) => ROUTES.filter((r) => r.tableAccess === access).map((r) => [r.operationId] as const);
+  const byAccess = (access: string) => ENTRIES.filter((e) => e.tableAccess === access).map((e) => [e.name] as const);
 
-  it.each(byAccess('read'))('%s (read): read actions only on the table', (operationId) => {
-    const actions = actionsOf(roleLogicalId(stateless.functions.get(operationId)!));
+  it.each(byAccess('read'))('%s (read): read actions only on the table', (name) => {
+    const actions = actionsOf(roleLogicalId(entry(name).fn));
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'kms:Decrypt']));
     for (const write of WRITE_ACTIONS) expect(actions).not.toContain(write);
     expect(actions.filter((a) => a.includes('*') && !a.startsWith('kms:'))).toEqual([]);
   });
 
-  it.each(byAccess('readwrite'))('%s (readwrite): read and write actions on the table', (operationId) => {
-    const actions = actionsOf(roleLogicalId(stateless.functions.get(operationId)!));
+  it.each(byAccess('readwrite'))('%s (readwrite): read and write actions on the table', (name) => {
+    const actions = actionsOf(roleLogicalId(entry(name).fn));
     expect(actions).toEqual(
       expect.arrayContaining([
         'dynamodb:GetItem',
@@ -175,8 +215,8 @@ describe('stateless stack: functions', () => {
     );
   });
 
-  it.each(byAccess('none'))('%s (none): no table or key access at all', (operationId) => {
-    const actions = actionsOf(roleLogicalId(stateless.functions.get(operationId)!));
+  it.each(byAccess('none'))('%s (none): no table or key access at all', (name) => {
+    const actions = actionsOf(roleLogicalId(entry(name).fn));
     expect(actions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('kms:'))).toEqual([]);
   });
 
@@ -192,6 +232,103 @@ describe('stateless stack: functions', () => {
     const tableId = stateful.getLogicalId(stateful.table.node.defaultChild as CfnResource);
     const tableArn = { 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${stateful.stackName}:.*${tableId}Arn`)) };
     expect(dynamo.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+  });
+});
+
+describe('stateless stack: ticket lifecycle state machine', () => {
+  const resources = resourcesOf(api);
+  const [machineId, machine] = only(Object.entries(api.findResources('AWS::StepFunctions::StateMachine')));
+  const taskIds = new Map(LIFECYCLE_FUNCTIONS.map((t) => [t.id, logicalId(stateless.lifecycle.functions.get(t.id)!)]));
+  const asl = readFileSync(join(PROJECT_ROOT, LIFECYCLE_ASL), 'utf8');
+
+  it('is the Standard state machine of the fixed name (the name the functions\' ARNs are built from)', () => {
+    expect(stateless.getLogicalId(stateless.lifecycle.stateMachine.node.defaultChild as CfnResource)).toBe(machineId);
+    expect(machine.Properties.StateMachineType).toBe('STANDARD');
+    expect(machine.Properties.StateMachineName).toBe(LIFECYCLE_STATE_MACHINE_NAME);
+  });
+
+  it('logs ALL events without execution data to a log group with retention, and traces with X-Ray', () => {
+    const logging = machine.Properties.LoggingConfiguration;
+    expect(logging).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    const logGroupId = only(logging.Destinations as any[]).CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
+    expect(resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(resources[logGroupId]?.Properties?.RetentionInDays).toBeGreaterThan(0);
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it('loads its definition from the ASL file, as an asset of that file', () => {
+    const asset = stateless.lifecycle.stateMachine.node.findChild('DefinitionBody') as s3assets.Asset;
+    expect(machine.Properties.DefinitionString).toBeUndefined();
+    expect(machine.Properties.DefinitionS3Location.Key).toBe(`${asset.assetHash}.json`);
+    expect(readFileSync(join(outdir, asset.assetPath), 'utf8')).toBe(asl);
+  });
+
+  it('substitutes every placeholder of the ASL with its lifecycle function\'s ARN, leaving no ${…}', () => {
+    const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    expect(Object.keys(substitutions).sort()).toEqual(placeholdersOf(asl).sort());
+    for (const task of LIFECYCLE_FUNCTIONS) {
+      expect(substitutions[task.placeholder], task.placeholder).toEqual({ 'Fn::GetAtt': [taskIds.get(task.id), 'Arn'] });
+    }
+    // What CloudFormation does with DefinitionSubstitutions at deploy time (a sample ARN per function).
+    const sampleArn = (fnLogicalId: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${fnLogicalId}`;
+    const deployed = Object.entries(substitutions).reduce(
+      (text, [name, value]) => text.replaceAll('${' + name + '}', sampleArn((value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0])),
+      asl,
+    );
+    expect(deployed).not.toContain('${');
+    const invoked = new Set<string>();
+    for (const state of Object.values(JSON.parse(deployed).States as Record<string, any>)) {
+      if (state.Type === 'Task') invoked.add(state.Parameters.FunctionName);
+    }
+    expect([...invoked].sort()).toEqual([...taskIds.values()].map(sampleArn).sort());
+  });
+
+  it('has a role that may invoke the four lifecycle functions (and their versions) and nothing else beyond logs delivery and X-Ray', () => {
+    const roleId = machine.Properties.RoleArn['Fn::GetAtt'][0] as string;
+    expect(resources[roleId]?.Properties?.ManagedPolicyArns ?? []).toEqual([]);
+    const statements = statementsOf(roleId);
+    const invoke = statements.filter((s) => s.Action.includes('lambda:InvokeFunction'));
+    expect(invoke.flatMap((s) => s.Action)).toEqual(invoke.map(() => 'lambda:InvokeFunction'));
+    expect(invoke.flatMap((s) => s.Resource.map(flat)).sort()).toEqual(
+      [...taskIds.values()].flatMap((id) => ['${' + id + '.Arn}', '${' + id + '.Arn}:*']).sort(),
+    );
+    const rest = statements.filter((s) => !s.Action.includes('lambda:InvokeFunction'));
+    for (const s of rest) {
+      expect(s.Resource).toEqual(['*']);
+      for (const action of s.Action) {
+        expect(action).toMatch(/^(logs:(Create|Get|Update|Delete)LogDelivery|logs:ListLogDeliveries|logs:PutResourcePolicy|logs:DescribeResourcePolicies|logs:DescribeLogGroups|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets))$/);
+      }
+    }
+  });
+
+  it.each(ENTRIES.map((e) => [`${e.kind} ${e.name}`, e.name] as const))('%s: exactly the states:* grants its stateMachine access implies', (_label, name) => {
+    const e = entry(name);
+    const granted = statementsOf(roleLogicalId(e.fn))
+      .filter((s) => s.Action.some((a) => a.startsWith('states:')))
+      .flatMap((s) => {
+        expect(s.Action.every((a) => a.startsWith('states:')), 'states:* actions in a statement of their own').toBe(true);
+        return s.Action.flatMap((a) => s.Resource.map((r) => `${a} on ${flat(r)}`));
+      });
+    expect(granted.sort()).toEqual([...new Set(e.stateMachine)].map((a) => EXPECTED_GRANT[a]).sort());
+  });
+
+  it.each(ROUTES.map((r) => [r.operationId] as const))('route %s: STATE_MACHINE_ARN iff its entry declares stateMachine access', (name) => {
+    const e = entry(name);
+    const env = resources[logicalId(e.fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
+    if (e.stateMachine.length > 0) expect(flat(env.STATE_MACHINE_ARN)).toBe(STATE_MACHINE_ARN);
+    else expect(env).not.toHaveProperty('STATE_MACHINE_ARN');
+  });
+
+  it.each(LIFECYCLE_FUNCTIONS.map((t) => [t.id] as const))('lifecycle task %s: STATE_MACHINE_ARN, built from the fixed name (no reference back to the state machine)', (name) => {
+    // Every task handler wires the lifecycle at cold start (requireLifecycle) and refuses to
+    // load without it, ReadTicket too, whose entry declares no states:* access.
+    const env = resources[logicalId(entry(name).fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
+    expect(flat(env.STATE_MACHINE_ARN)).toBe(STATE_MACHINE_ARN);
+  });
+
+  it('ReadTicket: the ARN but no states:* permission at all', () => {
+    expect(entry('ReadTicket').stateMachine).toEqual([]);
+    expect(actionsOf(roleLogicalId(entry('ReadTicket').fn)).filter((a) => a.startsWith('states:'))).toEqual([]);
   });
 });
 

@@ -19,6 +19,7 @@ export async function startTestRuntime(): Promise<LocalRuntime> {
     dataDir: mkdtempSync(join(tmpdir(), 'tf-e2e-')),
     apiPort: 0,
     dynamoPort: 0,
+    sfnPort: 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: `e2e-${randomUUID()}`,
   });
