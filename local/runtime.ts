@@ -31,6 +31,7 @@ export interface LocalRuntime {
   readonly apiUrl: string;
   readonly dynamoEndpoint: string;
   readonly sfnEndpoint: string;
+  readonly tableName: string;
   readonly stepFunctions: LocalStepFunctions;
   readonly tokens: LocalTokenIssuer;
   readonly demoCreated: boolean;
@@ -126,6 +127,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       apiUrl: `http://127.0.0.1:${port}`,
       dynamoEndpoint: endpoint,
       sfnEndpoint,
+      tableName,
       stepFunctions: sfn,
       tokens,
       demoCreated,

@@ -14,14 +14,14 @@ export interface Identity {
 }
 
 /** Starts the real local runtime in this test file's process, on the run's shared DynamoDB Local, with a table of its own. */
-export async function startTestRuntime(): Promise<LocalRuntime> {
+export async function startTestRuntime(fixed: { dataDir?: string; tableName?: string; apiPort?: number; sfnPort?: number } = {}): Promise<LocalRuntime> {
   return startLocalRuntime({
-    dataDir: mkdtempSync(join(tmpdir(), 'tf-e2e-')),
-    apiPort: 0,
+    dataDir: fixed.dataDir ?? mkdtempSync(join(tmpdir(), 'tf-e2e-')),
+    apiPort: fixed.apiPort ?? 0,
     dynamoPort: 0,
-    sfnPort: 0,
+    sfnPort: fixed.sfnPort ?? 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${randomUUID()}`,
+    tableName: fixed.tableName ?? `e2e-${randomUUID()}`,
   });
 }
 
