@@ -272,6 +272,8 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem' });
 
+export const SplitResultSchema = z.object({ created: TicketSchema, original: TicketSchema }).meta({ id: 'SplitResult' });
+
 export const WorkflowExecutionSchema = z
   .object({
     executionArn: z.string().nullable(),
