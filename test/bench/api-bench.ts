@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../../local/runtime';
+import { lifecycleBench } from './lifecycle-bench';
 import { freePort } from '../setup/free-port';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -37,7 +38,7 @@ async function timed(concurrency: number, jobs: (() => Promise<Response>)[]) {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'tf-bench-'));
-  const runtime = await startLocalRuntime({ dataDir, apiPort: await freePort(), dynamoPort: await freePort(), seedDemo: false });
+  const runtime = await startLocalRuntime({ dataDir, apiPort: await freePort(), dynamoPort: await freePort(), sfnPort: 0, seedDemo: false });
   const { onConsumedCapacity } = await import('../../shared/wiring');
   const capacity = { read: 0, write: 0 };
   onConsumedCapacity((use) => (capacity[use.kind] += use.units));
@@ -73,7 +74,11 @@ async function main() {
   const measure = async (run: () => Promise<void>) => {
     capacity.read = 0;
     capacity.write = 0;
-    for (let i = 0; i < 20; i++) await run();
+    for (let i = 0; i < 20; i++) {
+      await run();
+      // count the lifecycle work a request triggers with the request, not with the next one
+      await runtime.stepFunctions.idle();
+    }
     return { read: capacity.read / 20, write: capacity.write / 20 };
   };
   const fresh = await createIds(20);
@@ -91,11 +96,13 @@ async function main() {
   console.log('| operation  |  c |  p50 ms |  p99 ms |  req/s |');
   console.log('|------------|----|---------|---------|--------|');
   console.log(rows.join('\n'));
-  console.log('\nDynamoDB capacity units per request (ReturnConsumedCapacity TOTAL, DynamoDB Local):');
+  console.log('\nDynamoDB capacity units per request, including the lifecycle work it triggers (ReturnConsumedCapacity TOTAL, DynamoDB Local):');
   console.log(`  create      read ${perCreate.read.toFixed(2)}  write ${perCreate.write.toFixed(2)}`);
   console.log(`  transition  read ${perTransition.read.toFixed(2)}  write ${perTransition.write.toFixed(2)}`);
   console.log(`  get         read ${perGet.read.toFixed(2)}  write ${perGet.write.toFixed(2)}`);
   console.log(`  list (25)   read ${perList.read.toFixed(2)}  write ${perList.write.toFixed(2)}`);
+  console.log('');
+  console.log((await lifecycleBench(runtime, Math.min(OPS, 100))).join('\n'));
   await runtime.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
