@@ -19,7 +19,10 @@ import type {
   UserDirectory,
 } from '../../shared/domain/ports';
 import type { StoredSettings } from '../../shared/domain/settings';
-import { slaClock, type Comment, type HistoryEvent, type Ticket } from '../../shared/domain/ticket';
+import type { Comment, HistoryEvent, Ticket } from '../../shared/domain/ticket';
+import { aTicket } from '../support/ticket-builder';
+
+export { aTicket };
 import type { TicketDeps } from '../../shared/tickets/deps';
 
 const at = (tenantId: string, id: string) => `${tenantId}/${id}`;
@@ -198,31 +201,3 @@ export function caller(role: Role, overrides: Partial<TenantCaller> = {}): Tenan
   return { sub: `${role}-1`, tenantId: 'acme', role, org: null, email: `${role}@example.test`, locale: null, ...overrides };
 }
 
-export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
-  const created = '2026-03-01T09:00:00.000Z';
-  return {
-    id: 'TK1',
-    key: 'ACME-1',
-    subject: 'Printer on fire',
-    description: 'It smokes.',
-    type: 'incident',
-    severity: 'medium',
-    priority: 'normal',
-    status: 'new',
-    category: 'new',
-    requester: { id: 'customer-1', email: 'customer@example.test', org: 'globex' },
-    assignee: null,
-    team: null,
-    channel: 'api',
-    createdAt: created,
-    updatedAt: created,
-    submittedAt: created,
-    version: 1,
-    sla: { response: slaClock(480), resolution: slaClock(5760) },
-    escalation: { level: 0, escalatedAt: null, urgent: false },
-    resolution: null,
-    reopenableUntil: null,
-    links: [],
-    ...overrides,
-  };
-}

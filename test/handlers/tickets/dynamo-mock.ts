@@ -7,41 +7,17 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { expect } from 'vitest';
-import { slaClock, type Ticket } from '../../../shared/domain/ticket';
+import type { Ticket } from '../../../shared/domain/ticket';
+import { aTicket as baseTicket } from '../../support/ticket-builder';
 import { keys } from '../../../shared/store/table-design';
 
 expect.extend(allCustomMatcher);
 
 export const ddb = mockClient(DynamoDBDocumentClient);
 
-export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
-  const created = '2026-03-01T09:00:00.000Z';
-  return {
-    id: '01JTICKET0000000000000001',
-    key: 'ACME-1',
-    subject: 'Printer on fire',
-    description: 'It smokes.',
-    type: 'incident',
-    severity: 'medium',
-    priority: 'normal',
-    status: 'new',
-    category: 'new',
-    requester: { id: 'alice', email: 'alice@globex.example', org: 'globex' },
-    assignee: null,
-    team: null,
-    channel: 'api',
-    createdAt: created,
-    updatedAt: created,
-    submittedAt: created,
-    version: 1,
-    sla: { response: slaClock(480), resolution: slaClock(5760) },
-    escalation: { level: 0, escalatedAt: null, urgent: false },
-    resolution: null,
-    reopenableUntil: null,
-    links: [],
-    ...overrides,
-  };
-}
+/** The shared ticket builder, with the ids and requester the handler tests assume. */
+export const aTicket = (overrides: Partial<Ticket> = {}): Ticket =>
+  baseTicket({ id: '01JTICKET0000000000000001', requester: { id: 'alice', email: 'alice@globex.example', org: 'globex' }, ...overrides });
 
 /** The ticket as GetCommand returns it: with its table and index keys. */
 export function storedTicket(tenantId: string, ticket: Ticket): Record<string, unknown> {
