@@ -308,6 +308,13 @@ export class LocalStepFunctions {
    * TimeoutSeconds) due at `clock.now()`, in due-time order, each after the previous one's
    * execution has settled; resolves when those executions are waiting again or finished.
    */
+  /** The earliest pending callback timeout or Wait, for a clock that steps from one due instant to the next. */
+  nextDueAt(): Date | null {
+    let earliest: number | undefined;
+    for (const item of this.due) if (earliest === undefined || item.dueAt < earliest) earliest = item.dueAt;
+    return earliest === undefined ? null : new Date(earliest);
+  }
+
   async fireDue(): Promise<void> {
     await this.ready;
     for (;;) {
