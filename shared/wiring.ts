@@ -5,7 +5,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { monotonicFactory } from 'ulid';
 import { loadConfig } from './config';
-import type { Clock, IdGenerator } from './domain/ports';
+import type { IdGenerator } from './domain/ports';
+import { platformClock } from './time/platform-clock';
 import { afterTicketChange, startLifecycle, type LifecycleDeps } from './lifecycle/ticket-lifecycle';
 import { SfnWorkflowEngine } from './lifecycle/sfn-workflow-engine';
 import { documentClient, type CapacityListener } from './store/dynamo-client';
@@ -24,7 +25,7 @@ const capacityListeners: CapacityListener[] = [];
 export const onConsumedCapacity = (listener: CapacityListener) => capacityListeners.push(listener);
 const meter: CapacityListener = (use) => capacityListeners.forEach((l) => l(use));
 
-const systemClock: Clock = { now: () => new Date() };
+const systemClock = platformClock;
 const nextUlid = monotonicFactory();
 const ids: IdGenerator = { next: () => nextUlid() };
 

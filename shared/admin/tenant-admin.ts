@@ -3,6 +3,7 @@ import { isStaff, type TenantCaller } from '../domain/identity';
 import type { DirectoryUser, Page, PageRequest, SettingsStore, UserDirectory, Clock } from '../domain/ports';
 import type { StoredSettings, TenantSettings } from '../domain/settings';
 import { validateWorkflowDefinition } from '../domain/workflow';
+import { calendarProblems } from '../sla/business-calendar';
 import { loadTenant, resolveWorkflow, tenantSettings } from '../tickets/tenant-context';
 
 const requireAdmin = (caller: TenantCaller) => {
@@ -25,8 +26,12 @@ export async function putSettings(store: SettingsStore, caller: TenantCaller, in
         throw invalid('The workflow definition is invalid.', problems.map((p) => ({ ...p, path: `workflow.${p.path}` })));
     }
   }
+  const effective = tenantSettings(caller.tenantId, input);
+  // A calendar with no working time, overlapping ranges or an unknown zone could never give an SLA figure.
+  const calendar = calendarProblems({ timezone: effective.timezone, coverage: effective.coverage, businessHours: effective.businessHours, holidays: effective.holidays });
+  if (calendar.length > 0) throw invalid('The business calendar is invalid.', calendar);
   await store.put(caller.tenantId, input);
-  return tenantSettings(caller.tenantId, input);
+  return effective;
 }
 
 export async function getWorkflow(store: SettingsStore, caller: TenantCaller) {

@@ -54,7 +54,26 @@ export interface Ticket {
   readonly resolution: string | null;
   readonly reopenableUntil: string | null;
   readonly links: readonly TicketLink[];
+  /** When the ticket entered its current status. */
+  readonly statusSince?: string;
+  /** The last change by a person (automations do not touch a ticket): untouched-timers count from here. */
+  readonly lastTouchedAt?: string;
+  /** The category over time since submission: what the SLA clocks are computed from. */
+  readonly categoryLog?: readonly { readonly at: string; readonly category: Category }[];
+  /** What the automations already did, so each happens once. */
+  readonly automation?: TicketAutomation;
 }
+
+export interface TicketAutomation {
+  /** Reminders sent since the ticket was last touched. */
+  readonly reminders: number;
+  readonly slaWarned: { readonly response?: string; readonly resolution?: string };
+  readonly slaBreached: { readonly response?: string; readonly resolution?: string };
+  /** The end of the urgent monitoring period was announced. */
+  readonly monitoringEnded?: boolean;
+}
+
+export const NO_AUTOMATION: TicketAutomation = { reminders: 0, slaWarned: {}, slaBreached: {} };
 
 export type CommentVisibility = 'public' | 'internal';
 
@@ -78,7 +97,11 @@ export type HistoryEventType =
   | 'closed-by-customer'
   | 'escalated'
   | 'split'
-  | 'notification';
+  | 'notification'
+  | 'reminder'
+  | 'sla-warning'
+  | 'sla-breached'
+  | 'automation';
 
 export interface HistoryEvent {
   readonly id: string;

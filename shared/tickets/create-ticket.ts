@@ -1,9 +1,10 @@
 import { forbidden, invalid, workflowRefused } from '../domain/errors';
 import { isStaff, type TenantCaller } from '../domain/identity';
 import type { Priority, Severity } from '../domain/settings';
-import { actorOf, slaClock, type Channel, type Requester, type Ticket } from '../domain/ticket';
+import { actorOf, NO_AUTOMATION, slaClock, type Channel, type Requester, type Ticket } from '../domain/ticket';
 import type { TicketType } from '../domain/workflow';
 import type { TicketDeps } from './deps';
+import { withLiveSla } from '../sla/ticket-sla';
 import { followLifecycle } from './mutate-ticket';
 import { notificationsOnCreate } from './notifications';
 import { loadTenant } from './tenant-context';
@@ -58,6 +59,10 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
     resolution: null,
     reopenableUntil: null,
     links,
+    statusSince: now,
+    lastTouchedAt: now,
+    categoryLog: input.draft ? [] : [{ at: now, category: tenant.workflow.categoryOf(status) }],
+    automation: NO_AUTOMATION,
   };
   const actor = actorOf(caller);
   const notices = notificationsOnCreate(ticket, tenant).map((n) => ({ ...n, id: deps.ids.next(), at: now, version: 1 }));
@@ -70,7 +75,7 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
     comments: [],
   });
   await followLifecycle(() => deps.lifecycle?.started(caller.tenantId, ticket));
-  return ticket;
+  return withLiveSla(ticket, tenant.settings, new Date(now));
 }
 
 async function resolveRequester(deps: TicketDeps, caller: TenantCaller, requested: string | undefined): Promise<Requester> {

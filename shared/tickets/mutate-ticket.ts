@@ -1,10 +1,11 @@
 import { StaleWrite, versionConflict } from '../domain/errors';
-import type { TenantCaller } from '../domain/identity';
+import { SYSTEM_SUB, type TenantCaller } from '../domain/identity';
 import type { TicketChange } from '../domain/ports';
-import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
+import { NO_AUTOMATION, type Comment, type HistoryEvent, type Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
 import { findVisibleTicket } from './find-visible-ticket';
 import { logger } from '../observability/logger';
+import { withLiveSla } from '../sla/ticket-sla';
 import { notificationsOnChange } from './notifications';
 import { loadTenant, type TenantContext } from './tenant-context';
 
@@ -42,11 +43,11 @@ export async function mutateTicket(
       throw versionConflict(request.expectedVersion, current.version);
     const now = deps.clock.now();
     const decision = decide(current, tenant, now);
-    const change = materialize(deps, current, withNotifications(current, decision, request.caller, tenant), now);
+    const change = materialize(deps, current, withNotifications(current, decision, request.caller, tenant), now, request.caller);
     try {
       await deps.tickets.update(request.caller.tenantId, current.version, change);
       await followLifecycle(() => deps.lifecycle?.changed(request.caller.tenantId, current, change.ticket, tenant.workflow));
-      return { ticket: change.ticket, comments: [...change.comments] };
+      return { ticket: withLiveSla(change.ticket, tenant.settings, now), comments: [...change.comments] };
     } catch (error) {
       if (!(error instanceof StaleWrite) || attempt >= MAX_ATTEMPTS) throw error;
       await backoff(attempt);
@@ -80,7 +81,26 @@ function withNotifications(current: Ticket, decision: Decision, caller: TenantCa
   return notices.length ? { ...decision, events: [...decision.events, ...notices] } : decision;
 }
 
-function materialize(deps: TicketDeps, current: Ticket, decision: Decision, now: Date): TicketChange {
+/**
+ * Bookkeeping every change carries: when the status was entered, the category
+ * log the SLA is computed from (from submission on), and the last touch by a
+ * person, which restarts the untouched-timers.
+ */
+function bookkeeping(current: Ticket, next: Ticket, caller: TenantCaller, at: string): Partial<Ticket> {
+  const statusChanged = next.status !== current.status;
+  const submitted = next.category !== 'draft';
+  const log = current.categoryLog ?? [];
+  const categoryLog = submitted && (log.length === 0 || log.at(-1)!.category !== next.category) ? [...log, { at, category: next.category }] : log;
+  const person = caller.sub !== SYSTEM_SUB;
+  return {
+    statusSince: statusChanged ? at : (current.statusSince ?? current.createdAt),
+    categoryLog,
+    lastTouchedAt: person ? at : (current.lastTouchedAt ?? current.createdAt),
+    automation: { ...NO_AUTOMATION, ...current.automation, ...next.automation, ...(person ? { reminders: 0 } : {}) },
+  };
+}
+
+function materialize(deps: TicketDeps, current: Ticket, decision: Decision, now: Date, caller: TenantCaller): TicketChange {
   const at = now.toISOString();
   const version = current.version + 1;
   const comments = (decision.comments ?? []).map((c) => ({ ...c, id: deps.ids.next(), createdAt: at }));
@@ -92,5 +112,6 @@ function materialize(deps: TicketDeps, current: Ticket, decision: Decision, now:
     // A comment event points at the comment it announces.
     ...(e.type === 'comment-added' && comments.length > 0 && !e.commentId ? { commentId: comments[0]!.id } : {}),
   }));
-  return { ticket: { ...current, ...decision.patch, version, updatedAt: at }, events, comments };
+  const next = { ...current, ...decision.patch, version, updatedAt: at };
+  return { ticket: { ...next, ...bookkeeping(current, next, caller, at) }, events, comments };
 }

@@ -4,11 +4,12 @@ import type { Page, PageRequest, TicketListIndex, TicketQuery } from '../domain/
 import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
 import { findVisibleTicket } from './find-visible-ticket';
+import { withLiveSla } from '../sla/ticket-sla';
 import { loadTenant } from './tenant-context';
 
 export async function getTicket(deps: TicketDeps, caller: TenantCaller, idOrKey: string): Promise<Ticket> {
   const { settings } = await loadTenant(deps.settings, caller.tenantId);
-  return findVisibleTicket(deps.tickets, caller, idOrKey, settings.orgVisibility);
+  return withLiveSla(await findVisibleTicket(deps.tickets, caller, idOrKey, settings.orgVisibility), settings, deps.clock.now());
 }
 
 export interface ListFilters {
@@ -60,7 +61,9 @@ export async function listTickets(
     ...(wanted.org !== undefined && index !== 'org' ? { org: wanted.org } : {}),
     ...(wanted.requester !== undefined && index !== 'requester' ? { requesterId: wanted.requester } : {}),
   };
-  return deps.tickets.list(caller.tenantId, { index, value: value!, filters: rest, ...page });
+  const found = await deps.tickets.list(caller.tenantId, { index, value: value!, filters: rest, ...page });
+  const now = deps.clock.now();
+  return { ...found, items: found.items.map((t) => withLiveSla(t, settings, now)) };
 }
 
 export async function listComments(deps: TicketDeps, caller: TenantCaller, idOrKey: string, page: PageRequest): Promise<Page<Comment>> {
