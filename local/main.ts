@@ -23,6 +23,7 @@ async function main() {
     apiPort: port('TICKETFLOW_API_PORT', 3000),
     dynamoPort: port('TICKETFLOW_DYNAMODB_PORT', 8000),
     sfnPort: port('TICKETFLOW_SFN_PORT', 8083),
+    schedulerPort: port('TICKETFLOW_SCHEDULER_PORT', 8084),
   });
   const url = runtime.apiUrl;
   const lines = [
@@ -35,6 +36,8 @@ async function main() {
     `  tokens          POST ${url}/_local/token`,
     `  DynamoDB Local  ${runtime.dynamoEndpoint}`,
     `  Step Functions  ${runtime.sfnEndpoint}   (aws stepfunctions list-executions --endpoint-url ${runtime.sfnEndpoint} …)`,
+    `  Scheduler       ${runtime.schedulerEndpoint}   (aws scheduler list-schedules --endpoint-url ${runtime.schedulerEndpoint})`,
+    `  local clock     ${url}/_local/clock   now ${runtime.clock.now().toISOString()}; POST {"advance":"P3D"} to move it`,
     '',
     runtime.demoCreated ? `Demo tenant "${DEMO_TENANT}" created.` : `Demo tenant "${DEMO_TENANT}" found (data kept from the last run).`,
     'A ready curl line per role (get a token, then list tickets):',

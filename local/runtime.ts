@@ -10,6 +10,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from './local-aws'
 import { LocalGateway } from './local-gateway';
 import { LocalTokenIssuer, TokenRequest } from './local-tokens';
 import { LocalStepFunctions } from './stepfunctions';
+import { LocalScheduler } from './scheduler';
+import { ClockRefused, LocalClock } from './local-clock';
+import { platformClock } from '../shared/time/platform-clock';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -21,6 +24,8 @@ export interface RuntimeOptions {
   readonly dynamoPort: number;
   /** The Step Functions API (`TICKETFLOW_SFN_PORT`, default 8083); 0 picks a free one. */
   readonly sfnPort?: number;
+  /** The EventBridge Scheduler API (`TICKETFLOW_SCHEDULER_PORT`, default 8084); 0 picks a free one. */
+  readonly schedulerPort?: number;
   /** Use an already running DynamoDB (tests share one per run) instead of starting one. */
   readonly dynamoEndpoint?: string;
   readonly tableName?: string;
@@ -33,6 +38,9 @@ export interface LocalRuntime {
   readonly sfnEndpoint: string;
   readonly tableName: string;
   readonly stepFunctions: LocalStepFunctions;
+  readonly scheduler: LocalScheduler;
+  readonly schedulerEndpoint: string;
+  readonly clock: LocalClock;
   readonly tokens: LocalTokenIssuer;
   readonly demoCreated: boolean;
   stop(): Promise<void>;
@@ -50,18 +58,28 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     (dynamo = await startDynamoDbLocal({ dataDir: join(options.dataDir, 'dynamodb'), port: options.dynamoPort })).endpoint;
   const tableName = options.tableName ?? 'ticketflow';
   let stepFunctions: LocalStepFunctions | undefined;
+  let scheduler: LocalScheduler | undefined;
   try {
     await ensureTable(localDynamoClient(endpoint), tableName);
     // The port must be known before the handlers' SFN client is configured (and before
     // resumed executions call them), so a free one is picked up front when asked for 0.
     const sfnPort = options.sfnPort || (options.sfnPort === 0 ? await pickFreePort() : 8083);
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
+    const schedulerPort = options.schedulerPort || (options.schedulerPort === 0 ? await pickFreePort() : 8084);
+    const schedulerEndpoint = `http://127.0.0.1:${schedulerPort}`;
+    // The clock first: it restores its offset before anything reads the time.
+    const clock = new LocalClock(join(options.dataDir, 'clock.json'), () => [scheduler!, stepFunctions!]);
     // The handlers read their configuration once, at import: set it before anything imports them.
     Object.assign(process.env, {
       [ENV.tableName]: tableName,
       [ENV.dynamoEndpoint]: endpoint,
       [ENV.stateMachineArn]: LOCAL_STATE_MACHINE_ARN,
       [ENV.sfnEndpoint]: sfnEndpoint,
+      [ENV.scheduleGroup]: LOCAL_SCHEDULE_GROUP,
+      [ENV.timerTargetArn]: LOCAL_TIMER_ARN,
+      [ENV.schedulerRoleArn]: `arn:aws:iam::000000000000:role/ticketflow-scheduler`,
+      [ENV.timerDeadLetterArn]: `arn:aws:sqs:${LOCAL_REGION_ACCOUNT}:ticketflow-timers-dlq`,
+      [ENV.schedulerEndpoint]: schedulerEndpoint,
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -72,7 +90,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // The same ASL file CDK deploys, with the lifecycle tasks mapped to the same handler modules.
     stepFunctions = await LocalStepFunctions.create({
       dataDir: join(options.dataDir, 'stepfunctions'),
-      clock: { now: () => new Date() },
+      clock: platformClock,
       stateMachines: [{ arn: LOCAL_STATE_MACHINE_ARN, name: LIFECYCLE_STATE_MACHINE_NAME, definition: localLifecycleDefinition() }],
       lambdas: Object.fromEntries(
         LIFECYCLE_FUNCTIONS.map((fn) => [
@@ -83,6 +101,18 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     await stepFunctions.listen(sfnPort);
     const sfn = stepFunctions;
+    // Schedules fire the same timer handler CDK deploys, by the local clock.
+    scheduler = new LocalScheduler({
+      dataDir: join(options.dataDir, 'scheduler'),
+      clock: platformClock,
+      scheduleGroups: [LOCAL_SCHEDULE_GROUP],
+      targets: {
+        [LOCAL_TIMER_ARN]: async (input: unknown) =>
+          ((await import(resolve(PROJECT_ROOT, 'functions/timers/fire-timer.ts'))) as { handler: (p: unknown) => Promise<unknown> }).handler(input),
+      },
+    });
+    await scheduler.listen(schedulerPort);
+    const timers = scheduler;
     const demoCreated = options.seedDemo === false ? false : await ensureDemoTenant(deps);
     const gateway = new LocalGateway(PROJECT_ROOT, tokens, {
       'POST /_local/token': async (_req, body) => {
@@ -106,6 +136,25 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           };
         return { status: 200, body: { token: await tokens.sign(parsed.data) } };
       },
+      'GET /_local/clock': async () => ({ status: 200, body: { now: clock.now().toISOString() } }),
+      'POST /_local/clock': async (_req, body) => {
+        const problem = (status: number, detail: string) => ({ status, body: { type: 'about:blank', title: status === 422 ? 'Refused' : 'Invalid request', status, detail } });
+        let json: { advance?: unknown; set?: unknown };
+        try {
+          json = JSON.parse(body || '{}') as typeof json;
+        } catch {
+          return problem(400, 'The body is not valid JSON.');
+        }
+        if (typeof json !== 'object' || json === null || (typeof json.advance !== 'string' && typeof json.set !== 'string'))
+          return problem(400, 'Give {"advance":"PT72H"} or {"set":"2026-12-01T09:00:00Z"}.');
+        try {
+          const now = await clock.move({ advance: json.advance as string | undefined, set: json.set as string | undefined });
+          return { status: 200, body: { now: now.toISOString() } };
+        } catch (error) {
+          if (error instanceof ClockRefused) return problem(/backwards/.test(error.message) ? 422 : 400, error.message);
+          throw error;
+        }
+      },
       'GET /_local/health': async () => {
         try {
           await deps.settings.get('__health__');
@@ -115,7 +164,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
             body: '{}',
           });
           if (!sfnAnswer.ok) throw new Error('step functions');
-          return { status: 200, body: { status: 'ok', components: { api: 'ok', dynamodb: 'ok', stepfunctions: 'ok' } } };
+          const schedulerAnswer = await fetch(`${schedulerEndpoint}/schedule-groups/${LOCAL_SCHEDULE_GROUP}`);
+          if (!schedulerAnswer.ok) throw new Error('scheduler');
+          return { status: 200, body: { status: 'ok', components: { api: 'ok', dynamodb: 'ok', stepfunctions: 'ok', scheduler: 'ok' } } };
         } catch {
           return { status: 503, body: { type: 'about:blank', title: 'Unavailable', status: 503, detail: 'A local component does not answer.' } };
         }
@@ -129,16 +180,21 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       sfnEndpoint,
       tableName,
       stepFunctions: sfn,
+      scheduler: timers,
+      schedulerEndpoint,
+      clock,
       tokens,
       demoCreated,
       async stop() {
         await gateway.close();
-        // Waiting executions are checkpointed and resume on the next start.
+        // Waiting executions and pending schedules are kept and resume on the next start.
+        await timers.close();
         await sfn.close();
         await dynamo?.stop();
       },
     };
   } catch (error) {
+    await scheduler?.close();
     await stepFunctions?.close();
     await dynamo?.stop();
     throw error;
@@ -147,6 +203,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
 const LOCAL_REGION_ACCOUNT = `${LOCAL_REGION}:000000000000`;
 export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION_ACCOUNT}:stateMachine:${LIFECYCLE_STATE_MACHINE_NAME}`;
+const LOCAL_SCHEDULE_GROUP = 'ticketflow-timers';
+const LOCAL_TIMER_ARN = `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-FireTimer`;
 const localFunctionArn = (id: string) => `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-${id}`;
 
 /** The ASL with the same substitutions CDK makes, pointing at local function ARNs. */

@@ -6,6 +6,11 @@ const ConfigSchema = z.object({
   [ENV.dynamoEndpoint]: z.url().optional(),
   [ENV.stateMachineArn]: z.string().startsWith('arn:').optional(),
   [ENV.sfnEndpoint]: z.url().optional(),
+  [ENV.scheduleGroup]: z.string().min(1).optional(),
+  [ENV.timerTargetArn]: z.string().startsWith('arn:').optional(),
+  [ENV.schedulerRoleArn]: z.string().startsWith('arn:').optional(),
+  [ENV.timerDeadLetterArn]: z.string().startsWith('arn:').optional(),
+  [ENV.schedulerEndpoint]: z.url().optional(),
 });
 
 export interface Config {
@@ -14,6 +19,9 @@ export interface Config {
   readonly dynamoEndpoint: string | undefined;
   readonly stateMachineArn: string | undefined;
   readonly sfnEndpoint: string | undefined;
+  /** All four or none: the timers are on only when the scheduler is fully configured. */
+  readonly schedules: { groupName: string; targetArn: string; roleArn: string; deadLetterArn: string } | undefined;
+  readonly schedulerEndpoint: string | undefined;
 }
 
 /** Read once at cold start; a missing resource name fails the cold start, never a request. */
@@ -25,5 +33,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dynamoEndpoint: parsed.data[ENV.dynamoEndpoint],
     stateMachineArn: parsed.data[ENV.stateMachineArn],
     sfnEndpoint: parsed.data[ENV.sfnEndpoint],
+    schedules: schedulesFrom(parsed.data),
+    schedulerEndpoint: parsed.data[ENV.schedulerEndpoint],
   };
+}
+
+function schedulesFrom(env: Record<string, string | undefined>): Config['schedules'] {
+  const [groupName, targetArn, roleArn, deadLetterArn] = [ENV.scheduleGroup, ENV.timerTargetArn, ENV.schedulerRoleArn, ENV.timerDeadLetterArn].map((k) => env[k]);
+  if (!groupName && !targetArn && !roleArn && !deadLetterArn) return undefined;
+  if (!groupName || !targetArn || !roleArn || !deadLetterArn) throw new Error('Invalid configuration: the scheduler needs SCHEDULE_GROUP, TIMER_TARGET_ARN, SCHEDULER_ROLE_ARN and TIMER_DLQ_ARN together');
+  return { groupName, targetArn, roleArn, deadLetterArn };
 }

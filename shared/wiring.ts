@@ -2,12 +2,16 @@
  * The composition root: clients, adapters and use-case dependencies are created
  * once per process (Lambda cold start, or once for the whole local runtime).
  */
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { monotonicFactory } from 'ulid';
 import { loadConfig } from './config';
 import type { IdGenerator } from './domain/ports';
 import { platformClock } from './time/platform-clock';
-import { afterTicketChange, startLifecycle, type LifecycleDeps } from './lifecycle/ticket-lifecycle';
+import { afterTicketChange, nudgeLifecycle, startLifecycle, type LifecycleDeps } from './lifecycle/ticket-lifecycle';
+import { DynamoTimerRegistry } from './store/dynamo-timer-registry';
+import { EventBridgeTimerScheduler } from './timers/eventbridge-timer-scheduler';
+import { syncTimers, type TimerDeps } from './timers/sync-timers';
 import { SfnWorkflowEngine } from './lifecycle/sfn-workflow-engine';
 import { documentClient, type CapacityListener } from './store/dynamo-client';
 import { DynamoIdempotencyStore } from './store/dynamo-idempotency-store';
@@ -43,6 +47,17 @@ export const lifecycleDeps: LifecycleDeps | undefined = config.stateMachineArn
     }
   : undefined;
 
+/** Timers exist where a schedule group is configured (always in AWS and in `npm start`). */
+export const timerDeps: TimerDeps | undefined = config.schedules
+  ? {
+      tickets,
+      settings,
+      scheduler: new EventBridgeTimerScheduler(new SchedulerClient(config.schedulerEndpoint ? { endpoint: config.schedulerEndpoint } : {}), config.schedules),
+      registry: new DynamoTimerRegistry(db, config.tableName, meter),
+      clock: systemClock,
+    }
+  : undefined;
+
 export const deps: TicketDeps = {
   tickets,
   settings,
@@ -52,6 +67,10 @@ export const deps: TicketDeps = {
   lifecycle: lifecycleDeps && {
     started: (tenantId, ticket) => startLifecycle(lifecycleDeps, tenantId, ticket),
     changed: (tenantId, before, after, workflow) => afterTicketChange(lifecycleDeps, tenantId, before, after, workflow),
+    nudge: (tenantId, ticketId) => nudgeLifecycle(lifecycleDeps, tenantId, ticketId),
+  },
+  timers: timerDeps && {
+    sync: async (tenantId, ticket) => void (await syncTimers(timerDeps, tenantId, ticket)),
   },
 };
 

@@ -146,3 +146,25 @@ export interface WorkflowEngine {
   stop(executionArn: string, cause: string): Promise<void>;
   consoleUrl(executionArn: string): string;
 }
+
+/** What a fired schedule hands the timer function. */
+export interface TimerPayload {
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly kind: string;
+  readonly dueAt: string;
+}
+
+/** One-time schedules (EventBridge Scheduler, or the local one speaking its API). */
+export interface TimerScheduler {
+  /** Creates or moves the schedule `name` to fire at `at`. */
+  upsert(name: string, at: Date, payload: TimerPayload): Promise<void>;
+  /** Deletes it; a schedule that is already gone is fine. */
+  remove(name: string): Promise<void>;
+}
+
+/** The schedules a ticket has (kind → ISO instant), kept beside the ticket. */
+export interface TimerRegistry {
+  get(tenantId: string, ticketId: string): Promise<Readonly<Record<string, string>>>;
+  put(tenantId: string, ticketId: string, timers: Readonly<Record<string, string>>): Promise<void>;
+}

@@ -58,6 +58,12 @@ export async function afterTicketChange(deps: LifecycleDeps, tenantId: string, b
   // No token: the execution is between states, and its next waiting state will see the change.
 }
 
+/** Wakes the waiting state so that it re-reads the ticket (e.g. its reopen window ended). */
+export async function nudgeLifecycle(deps: LifecycleDeps, tenantId: string, ticketId: string): Promise<void> {
+  const record = await deps.registry.get(tenantId, ticketId);
+  if (record?.taskToken) await wake(deps, tenantId, ticketId, record.taskToken, 'timer');
+}
+
 async function wake(deps: LifecycleDeps, tenantId: string, ticketId: string, token: string, reason: string): Promise<boolean> {
   if (!(await deps.registry.takeToken(tenantId, ticketId, token))) return false;
   return deps.engine.sendSuccess(token, { wokenBy: reason });

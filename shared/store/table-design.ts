@@ -6,6 +6,7 @@
  * Item collections
  *  - ticket:   pk T#<tid>#TK#<ticketId>, sk "TICKET" | "C#<ulid>" (comment) | "H#<ulid>" (history)
  *              | "LIFECYCLE" (its Step Functions execution and waiting task token)
+ *              | "TIMERS" (its EventBridge Scheduler schedules)
  *  - key map:  pk T#<tid>#KEY#<ACME-42>, sk "KEY"     (consistent lookup by ticket key)
  *  - counter:  pk T#<tid>, sk "COUNTER#TICKET"         (per-tenant key sequence)
  *  - settings: pk T#<tid>, sk "SETTINGS"
@@ -58,6 +59,8 @@ export const keys = {
   }),
   /** The ticket's execution and its waiting token, beside the ticket. */
   lifecycle: (tid: string, ticketId: string) => ({ pk: `${tenant(tid)}#TK#${ticketId}`, sk: 'LIFECYCLE' }),
+  /** The ticket's schedules (kind → due instant). */
+  timers: (tid: string, ticketId: string) => ({ pk: `${tenant(tid)}#TK#${ticketId}`, sk: 'TIMERS' }),
   ticketKey: (tid: string, ticketKey: string) => ({ pk: `${tenant(tid)}#KEY#${ticketKey}`, sk: 'KEY' }),
   ticketCounter: (tid: string) => ({ pk: tenant(tid), sk: 'COUNTER#TICKET' }),
   settings: (tid: string) => ({ pk: tenant(tid), sk: 'SETTINGS' }),

@@ -6,6 +6,13 @@ import type { Workflow } from '../domain/workflow';
 export interface LifecycleHooks {
   started(tenantId: string, ticket: Ticket): Promise<void>;
   changed(tenantId: string, before: Ticket, after: Ticket, workflow: Workflow): Promise<void>;
+  /** Wakes the waiting state to re-read the ticket although it did not change (a window ended). */
+  nudge(tenantId: string, ticketId: string): Promise<void>;
+}
+
+/** Keeps the ticket's schedules (SLA, reminders, auto-close) in line after a change. */
+export interface TimerHooks {
+  sync(tenantId: string, ticket: Ticket): Promise<void>;
 }
 
 /** Everything the ticket use cases need, wired once per process. */
@@ -17,4 +24,6 @@ export interface TicketDeps {
   readonly ids: IdGenerator;
   /** Absent where no workflow engine is configured (handler unit tests). */
   readonly lifecycle?: LifecycleHooks;
+  /** Absent where no scheduler is configured. */
+  readonly timers?: TimerHooks;
 }

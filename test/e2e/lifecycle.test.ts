@@ -24,6 +24,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tf-lifecycle-'));
 const tableName = `lifecycle-${randomUUID()}`;
 let apiPort: number;
 let sfnPort: number;
+let schedulerPort: number;
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const sfn = () => new SFNClient({ endpoint: runtime.sfnEndpoint, region: 'eu-west-1', credentials });
@@ -32,7 +33,8 @@ const db = () => documentClient({ endpoint: runtime.dynamoEndpoint, region: 'eu-
 beforeAll(async () => {
   apiPort = await freePort();
   sfnPort = await freePort();
-  runtime = await startTestRuntime({ dataDir, tableName, apiPort, sfnPort });
+  schedulerPort = await freePort();
+  runtime = await startTestRuntime({ dataDir, tableName, apiPort, sfnPort, schedulerPort });
   api = new Api(runtime.apiUrl);
   t = await tenantOnPreset(api, 'life', 'default');
 });
@@ -186,7 +188,7 @@ describe('a restart of the local runtime', () => {
     const tokensBefore = await Promise.all(tickets.map(async (tk) => (await lifecycleItem(tk.id)).taskToken));
 
     await runtime.stop();
-    runtime = await startTestRuntime({ dataDir, tableName, apiPort, sfnPort });
+    runtime = await startTestRuntime({ dataDir, tableName, apiPort, sfnPort, schedulerPort });
     api = new Api(runtime.apiUrl);
 
     // each resumed wait registered a new token; the old ones are dead

@@ -63,7 +63,8 @@ describe('npm start', () => {
     const apiPort = await freePort();
     const dynamoPort = await freePort();
     const sfnPort = await freePort();
-    const env = { TICKETFLOW_DATA_DIR: dataDir, TICKETFLOW_API_PORT: String(apiPort), TICKETFLOW_DYNAMODB_PORT: String(dynamoPort), TICKETFLOW_SFN_PORT: String(sfnPort) };
+    const schedulerPort = await freePort();
+    const env = { TICKETFLOW_DATA_DIR: dataDir, TICKETFLOW_API_PORT: String(apiPort), TICKETFLOW_DYNAMODB_PORT: String(dynamoPort), TICKETFLOW_SFN_PORT: String(sfnPort), TICKETFLOW_SCHEDULER_PORT: String(schedulerPort) };
 
     const first = start(env);
     await waitFor(first, 'Ready.');
@@ -89,6 +90,7 @@ describe('npm start', () => {
     expect(await listening(apiPort)).toBe(false);
     expect(await listening(dynamoPort)).toBe(false);
     expect(await listening(sfnPort)).toBe(false);
+    expect(await listening(schedulerPort)).toBe(false);
 
     const second = start(env);
     await waitFor(second, 'Ready.');
@@ -105,7 +107,7 @@ describe('npm start', () => {
   }, 120_000);
 
   it('says in one line what to install when Java is missing', async () => {
-    const started = start({ PATH: '/nonexistent', TICKETFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'tf-nojava-')), TICKETFLOW_API_PORT: '0', TICKETFLOW_DYNAMODB_PORT: '0', TICKETFLOW_SFN_PORT: '0' });
+    const started = start({ PATH: '/nonexistent', TICKETFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'tf-nojava-')), TICKETFLOW_API_PORT: '0', TICKETFLOW_DYNAMODB_PORT: '0', TICKETFLOW_SFN_PORT: '0', TICKETFLOW_SCHEDULER_PORT: '0' });
     expect(await exited(started.child)).toBe(1);
     const lines = started.output().trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -1,0 +1,6 @@
+import type { TimerPayload } from '../../shared/domain/ports';
+import { fireTimer } from '../../shared/timers/fire-timer';
+import { deps } from '../../shared/wiring';
+
+/** The target of every ticket schedule (SLA warning/breach, reminders, auto-close, windows). */
+export const handler = async (payload: TimerPayload) => ({ outcome: await fireTimer(deps, payload) });
