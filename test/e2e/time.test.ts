@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime';
+import { Api, startTestRuntime } from '../support/api-client';
+import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
+
+/**
+ * Time, end to end over HTTP with the local clock: SLAs on business calendars,
+ * reminders, auto-close, feedback period, reopen window and monitoring period.
+ * The clock only moves forward, so the scenarios run in calendar order.
+ */
+let runtime: LocalRuntime;
+let api: Api;
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  api = new Api(runtime.apiUrl);
+});
+afterAll(async () => runtime?.stop());
+
+const clock = async (body: { advance?: string; set?: string }) => {
+  const r = await api.request('POST', '/_local/clock', { body });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.now as string;
+};
+const history = async (t: TenantFixture, id: string) => (await t.as('agent').get(`/v1/tickets/${id}/history?limit=100`)).body.items as any[];
+const ticket = async (t: TenantFixture, id: string) => (await t.as('agent').get(`/v1/tickets/${id}`)).body;
+const move = async (t: TenantFixture, id: string, to: string, who: Parameters<TenantFixture['as']>[0] = 'agent') => {
+  const r = await t.as(who).post(`/v1/tickets/${id}/transitions`, { to });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+};
+/** Schedules use at() with whole seconds (rounded up, never early): instants land within a second, plus the work. */
+const expectNear = (actual: string | number, expected: string | number, ms = 2000) => {
+  const delta = Date.parse(String(actual)) - (typeof expected === 'number' ? expected : Date.parse(expected));
+  expect(delta, `${actual} vs ${typeof expected === 'number' ? new Date(expected).toISOString() : expected}`).toBeGreaterThanOrEqual(0);
+  expect(delta).toBeLessThan(ms);
+};
+const amsterdamHours = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] };
+
+describe('the local clock', () => {
+  it('answers its time, moves forward only (422 backwards, 400 nonsense)', async () => {
+    const before = (await api.request('GET', '/_local/clock')).body.now;
+    const after = await clock({ advance: 'PT1H' });
+    expect(Date.parse(after) - Date.parse(before)).toBeGreaterThanOrEqual(3_600_000);
+    expect((await api.request('POST', '/_local/clock', { body: { set: '2020-01-01T00:00:00Z' } })).status).toBe(422);
+    expect((await api.request('POST', '/_local/clock', { body: { advance: 'three days' } })).status).toBe(400);
+    expect((await api.request('POST', '/_local/clock', { body: {} })).status).toBe(400);
+  });
+});
+
+describe('seed 004: reminders after 3 and 6 days untouched, auto-close after 12, still reopenable', () => {
+  it('walks the timeline by the local clock; a touch by a person restarts it, the reminders do not', async () => {
+    const t = await tenantOnPreset(api, 'time-jira', 'jira-partner', { timezone: 'Europe/Paris', locale: 'fr' });
+    await clock({ set: '2026-12-01T10:00:00Z' });
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Licence Jira' })).body;
+    await move(t, tk.id, 'en-cours');
+    await move(t, tk.id, 'en-attente-client');
+    await clock({ advance: 'P2D' });
+    // an internal note by the agent touches the ticket: the untouched count restarts from here
+    expect((await t.as('agent').post(`/v1/tickets/${tk.id}/comments`, { body: 'relancer', visibility: 'internal' })).status).toBe(201);
+    const touched = Date.parse((await ticket(t, tk.id)).lastTouchedAt);
+    await clock({ advance: 'P3DT-1M' }); // just before 3 days after the touch: nothing yet
+    expect((await t.as('alice').get(`/v1/tickets/${tk.id}/comments`)).body.items).toEqual([]);
+    await clock({ advance: 'PT2M' });
+    let comments = (await t.as('alice').get(`/v1/tickets/${tk.id}/comments`)).body.items;
+    expect(comments.map((c: any) => c.author.role)).toEqual(['system']);
+    expect(comments[0].body).toMatch(/^Rappel/);
+    expectNear(comments[0].createdAt, touched + 3 * 86_400_000);
+    await clock({ advance: 'P3D' }); // 6 days
+    comments = (await t.as('alice').get(`/v1/tickets/${tk.id}/comments`)).body.items;
+    expect(comments).toHaveLength(2);
+    expect((await ticket(t, tk.id)).status).toBe('en-attente-client');
+    await clock({ advance: 'P6D' }); // 12 days
+    const closed = await ticket(t, tk.id);
+    expect(closed.status).toBe('fermee');
+    expectNear(closed.statusSince, touched + 12 * 86_400_000);
+    const notices = (await history(t, tk.id)).filter((e) => e.type === 'notification').map((e) => e.reason);
+    // each reminder and the closing comment reach the requester, and so does the close itself
+    expect(notices.filter((r) => r === 'comment')).toHaveLength(3);
+    expect(notices).toContain('status:fermee');
+    expect((await t.as('alice').post(`/v1/tickets/${tk.id}/reopen`, { comment: 'Toujours besoin' })).body.status).toBe('en-cours');
+    // nothing more fires for it
+    await clock({ advance: 'P13D' });
+    expect((await ticket(t, tk.id)).status).toBe('en-cours');
+  });
+});
+
+describe('SLA clocks, exact to the minute', () => {
+  it('response stops at the first wait on the customer and does not restart on reopen; resolution pauses and resumes', async () => {
+    const t = await tenantOnPreset(api, 'time-sla', 'jira-partner', { coverage: '24x7', timezone: 'UTC', sla: { response: { normal: 600 }, resolution: { medium: 6000 } } });
+    await clock({ set: '2027-01-04T08:00:00Z' });
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'SLA' })).body;
+    expect(tk.sla.response).toMatchObject({ targetMinutes: 600, elapsedMinutes: 0, state: 'running' });
+    expect(Date.parse(tk.sla.response.dueAt) - Date.parse(tk.createdAt)).toBe(600 * 60_000);
+    await clock({ advance: 'PT90M' });
+    await move(t, tk.id, 'en-cours');
+    await clock({ advance: 'PT30M' });
+    await move(t, tk.id, 'en-attente-client'); // response stops at 120 minutes, for good
+    await clock({ advance: 'PT5H' });
+    let now = await ticket(t, tk.id);
+    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'stopped', dueAt: null, breachedAt: null });
+    expect(now.sla.resolution).toMatchObject({ elapsedMinutes: 120, state: 'paused', dueAt: null });
+    expect((await t.as('alice').post(`/v1/tickets/${tk.id}/comments`, { body: 'answer' })).status).toBe(201); // back to en-cours
+    await clock({ advance: 'PT1H' });
+    now = await ticket(t, tk.id);
+    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'stopped' });
+    expect(now.sla.resolution).toMatchObject({ elapsedMinutes: 180, state: 'running' });
+    // 24x7: due when the 5,820 minutes left have passed from now (as the answer was computed)
+    const clockNow = Date.parse((await api.request('GET', '/_local/clock')).body.now);
+    expect(Date.parse(now.sla.resolution.dueAt) - clockNow).toBeLessThanOrEqual((6000 - 180) * 60_000);
+    expect(Date.parse(now.sla.resolution.dueAt) - clockNow).toBeGreaterThan((6000 - 181) * 60_000);
+    // third-party wait: both clocks paused
+    await move(t, tk.id, 'en-attente-tiers');
+    await clock({ advance: 'P2D' });
+    expect((await ticket(t, tk.id)).sla.resolution).toMatchObject({ elapsedMinutes: 180, state: 'paused' });
+    await move(t, tk.id, 'resolue');
+    await move(t, tk.id, 'fermee');
+    expect((await t.as('alice').post(`/v1/tickets/${tk.id}/reopen`, { comment: 'again' })).status).toBe(200);
+    await clock({ advance: 'PT10M' });
+    now = await ticket(t, tk.id);
+    // resolution resumes from the time already used; response never restarts
+    expect(now.sla.resolution).toMatchObject({ elapsedMinutes: 190, state: 'running' });
+    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'stopped' });
+  });
+
+  it('a breach across a holiday weekend is recorded once, at the exact minute, raises the level, tells the team lead, and assu escalates', async () => {
+    const t = await tenantOnPreset(api, 'time-assu', 'assu', {
+      timezone: 'Europe/Amsterdam',
+      coverage: 'business-hours',
+      businessHours: amsterdamHours,
+      holidays: ['2027-12-24'],
+      sla: { response: { normal: 120 }, resolution: { medium: 180 } },
+    });
+    // Thursday 23 December 2027, 16:00 in Amsterdam; Friday the 24th is a holiday
+    await clock({ set: '2027-12-23T15:00:00Z' });
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Kerst' })).body;
+    const created = Date.parse(tk.createdAt); // 16:00 local plus the few ms the request took
+    const sinceFour = created - Date.parse('2027-12-23T15:00:00Z');
+    await move(t, tk.id, 'in-behandeling');
+    // 60 minutes on Thursday, nothing on the holiday or the weekend, the rest on Monday 27th from 09:00 local
+    expect(Date.parse((await ticket(t, tk.id)).sla.response.dueAt)).toBe(Date.parse('2027-12-27T09:00:00Z') + sinceFour); // 10:00 local
+    expect(Date.parse((await ticket(t, tk.id)).sla.resolution.dueAt)).toBe(Date.parse('2027-12-27T10:00:00Z') + sinceFour); // 11:00 local
+    await clock({ set: '2027-12-27T12:00:00Z' });
+    const after = await ticket(t, tk.id);
+    expect(Date.parse(after.sla.response.breachedAt)).toBe(Date.parse('2027-12-27T09:00:00Z') + sinceFour);
+    expect(Date.parse(after.sla.resolution.breachedAt)).toBe(Date.parse('2027-12-27T10:00:00Z') + sinceFour);
+    expect(after.escalation.level).toBe(2); // response and resolution, once each
+    expect(after.status).toBe('geescaleerd');
+    const events = await history(t, tk.id);
+    const breaches = events.filter((e) => e.type === 'sla-breached');
+    expect(breaches.map((e) => e.reason)).toEqual(['response', 'resolution']);
+    expectNear(breaches[0].at, after.sla.response.breachedAt);
+    expectNear(breaches[1].at, after.sla.resolution.breachedAt);
+    expect(events.filter((e) => e.type === 'sla-warning').map((e) => e.reason)).toEqual(['response', 'resolution']);
+    expect(events.filter((e) => e.type === 'notification' && e.reason.startsWith('sla-breach')).every((e) => e.recipients[0] === 'lead@time-assu.example')).toBe(true);
+    // a late duplicate firing changes nothing
+    await clock({ advance: 'P1D' });
+    expect((await ticket(t, tk.id)).escalation.level).toBe(2);
+  });
+});
+
+describe('boltrics: feedback period and the 30-day reopen window', () => {
+  it('045 closes on its own after the feedback period; a closed ticket reopens within 30 days, not after', async () => {
+    const t = await tenantOnPreset(api, 'time-bolt', 'boltrics', { timezone: 'Europe/Amsterdam', feedbackDays: 10 });
+    await clock({ set: '2028-02-01T09:00:00Z' });
+    const a = (await t.as('alice').post('/v1/tickets', { subject: 'feedback' })).body;
+    const b = (await t.as('alice').post('/v1/tickets', { subject: 'window' })).body;
+    await runtime.stepFunctions.idle(); // 010 → 012 by the lifecycle
+    for (const id of [a.id, b.id]) for (const s of ['016-READY', '030-ANALYSIS', '045-TEST-CUSTOMER']) await move(t, id, s);
+    const testing = Date.parse((await ticket(t, a.id)).statusSince);
+    await clock({ advance: 'P9DT23H' });
+    expect((await ticket(t, a.id)).status).toBe('045-TEST-CUSTOMER');
+    await clock({ advance: 'PT2H' });
+    const closed = await ticket(t, a.id);
+    expect(closed.status).toBe('050-CLOSED');
+    expectNear(closed.statusSince, testing + 10 * 86_400_000);
+    expect(Date.parse(closed.reopenableUntil) - Date.parse(closed.statusSince)).toBe(30 * 86_400_000);
+    // the reopen window: day 29 reopens, day 31 is refused
+    await clock({ advance: 'P29D' });
+    expect((await t.as('alice').post(`/v1/tickets/${a.id}/reopen`, { comment: 'came back' })).body.status).toBe('017-REOPENED');
+    expect((await ticket(t, b.id)).status).toBe('050-CLOSED');
+    await clock({ advance: 'P2D' });
+    const late = await t.as('alice').post(`/v1/tickets/${b.id}/reopen`, { comment: 'too late' });
+    expect(late.status).toBe(422);
+    expect(late.body.detail).toMatch(/open a new ticket/);
+    // the window's end also ended b's execution
+    await runtime.stepFunctions.idle();
+    expect((await t.as('agent').get(`/v1/tickets/${b.id}/workflow`)).body).toMatchObject({ status: 'SUCCEEDED', currentState: 'Closed' });
+  });
+});
+
+describe('seed 001: the urgent monitoring period', () => {
+  it('nobody closes during it; at its end the escalation manager hears of it and only a manager closes', async () => {
+    const t = await tenantOnPreset(api, 'time-urgent', 'jira-partner', { monitoringDays: 7, timezone: 'UTC' });
+    await clock({ set: '2028-04-03T09:00:00Z' });
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Production down' })).body;
+    const answers = { workaround: false, coreBusinessAffected: true, financialImpact: 'high', usersAffected: 40, goLiveDate: null, contact: { name: 'A', phone: '1', email: 'a@acme.example', availability: '24/7' } };
+    expect((await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'down', urgent: answers })).body.priority).toBe('urgent');
+    await move(t, tk.id, 'en-cours');
+    await move(t, tk.id, 'resolue');
+    const resolvedAt = Date.parse((await ticket(t, tk.id)).statusSince);
+    await clock({ advance: 'P6DT23H' });
+    expect((await t.as('manager').post(`/v1/tickets/${tk.id}/transitions`, { to: 'fermee' })).status).toBe(422);
+    await clock({ advance: 'PT1H1S' });
+    const ended = (await history(t, tk.id)).find((e) => e.type === 'notification' && e.reason === 'monitoring-ended');
+    expect(ended).toMatchObject({ recipients: ['manager@time-urgent.example'] });
+    expectNear(ended.at, resolvedAt + 7 * 86_400_000);
+    expect((await t.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to: 'fermee' })).status).toBe(403);
+    expect((await t.as('manager').post(`/v1/tickets/${tk.id}/transitions`, { to: 'fermee' })).status).toBe(200);
+  });
+});
