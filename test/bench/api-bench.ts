@@ -38,7 +38,7 @@ async function timed(concurrency: number, jobs: (() => Promise<Response>)[]) {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'tf-bench-'));
-  const runtime = await startLocalRuntime({ dataDir, apiPort: await freePort(), dynamoPort: await freePort(), sfnPort: 0, seedDemo: false });
+  const runtime = await startLocalRuntime({ dataDir, apiPort: await freePort(), dynamoPort: await freePort(), sfnPort: 0, schedulerPort: 0, seedDemo: false });
   const { onConsumedCapacity } = await import('../../shared/wiring');
   const capacity = { read: 0, write: 0 };
   onConsumedCapacity((use) => (capacity[use.kind] += use.units));
@@ -103,6 +103,7 @@ async function main() {
   console.log(`  list (25)   read ${perList.read.toFixed(2)}  write ${perList.write.toFixed(2)}`);
   console.log('');
   console.log((await lifecycleBench(runtime, Math.min(OPS, 100))).join('\n'));
+
   await runtime.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -58,8 +58,14 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
   const sorted = [...durations].sort((a, b) => a - b);
   lines.push(`Added latency of a transition that wakes its execution (${sorted.length} transitions): p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`);
 
-  // (2) state transitions per typical life.
-  lines.push('', 'Step Functions state transitions for a typical life (states entered, all executions of the ticket):');
+  // (2) state transitions and schedules per typical life.
+  const { timerDeps } = await import('../../shared/wiring');
+  const scheduler = timerDeps!.scheduler as { upsert: (...a: never[]) => Promise<void>; remove: (...a: never[]) => Promise<void> };
+  const counts = { upsert: 0, remove: 0 };
+  const [upsert, remove] = [scheduler.upsert.bind(scheduler), scheduler.remove.bind(scheduler)];
+  scheduler.upsert = async (...a) => (counts.upsert++, upsert(...a));
+  scheduler.remove = async (...a) => (counts.remove++, remove(...a));
+  lines.push('', 'Per typical life: Step Functions state transitions (states entered, all executions) and EventBridge schedules created/moved and deleted:');
   for (const [preset, life] of Object.entries(TYPICAL)) {
     const tid = `bench-${preset}`;
     const admin = await runtime.tokens.sign({ tid, sub: 'admin', role: 'admin' });
@@ -68,6 +74,8 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
       agent: await runtime.tokens.sign({ tid, sub: 'agent', role: 'agent' }),
       customer: await runtime.tokens.sign({ tid, sub: 'cust', role: 'customer', org: 'acme', email: 'c@acme.example' }),
     };
+    counts.upsert = 0;
+    counts.remove = 0;
     const ticket = await call(tokens.customer, '/v1/tickets', { subject: 'typical', ...life.create });
     await runtime.stepFunctions.idle();
     // boltrics: the lifecycle itself moves 010-SUBMITTED on to 012-NEW
@@ -85,8 +93,12 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
       const history = await runtime.stepFunctions.getExecutionHistory({ executionArn: arn, maxResults: 1000 });
       entered += (history.events ?? []).filter((e: { type?: string }) => e.type?.endsWith('StateEntered')).length;
     }
-    lines.push(`  ${preset.padEnd(13)} ${String(life.steps.length).padStart(2)} API steps → ${entered} state transitions (execution ${view.status})`);
+    lines.push(
+      `  ${preset.padEnd(13)} ${String(life.steps.length).padStart(2)} API steps → ${entered} state transitions (execution ${view.status}); schedules: ${counts.upsert} created or moved, ${counts.remove} deleted`,
+    );
   }
+  scheduler.upsert = upsert;
+  scheduler.remove = remove;
   (hooks as { changed: typeof original }).changed = original;
   return lines;
 }
