@@ -227,6 +227,21 @@ export const TicketSchema = z
     resolution: z.string().nullable(),
     reopenableUntil: isoTime.nullable(),
     links: z.array(z.object({ type: z.string(), ticketId: z.string(), key: z.string() })),
+    statusSince: isoTime.optional().describe('extension: when the ticket entered its status'),
+    lastTouchedAt: isoTime.optional().describe('extension: the last change by a person; untouched-timers count from here'),
+    categoryLog: z
+      .array(z.object({ at: isoTime, category: z.enum(CATEGORIES) }))
+      .optional()
+      .describe('extension: the category over time since submission, what the SLA clocks are computed from'),
+    automation: z
+      .object({
+        reminders: z.number().int(),
+        slaWarned: z.object({ response: isoTime.optional(), resolution: isoTime.optional() }),
+        slaBreached: z.object({ response: isoTime.optional(), resolution: isoTime.optional() }),
+        monitoringEnded: z.boolean().optional(),
+      })
+      .optional()
+      .describe('extension: what the automations already did, so each happens once'),
   })
   .meta({ id: 'Ticket' });
 

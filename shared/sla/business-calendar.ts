@@ -294,7 +294,7 @@ export class BusinessCalendar {
     const transition = this.zone.nextTransitionAfter(dayStart);
     let weeks = Math.min(max, Math.floor((transition - 1 - dayStart) / WEEK));
     const holiday = this.nextHoliday(day);
-    if (holiday === -1) weeks = Math.min(weeks, Math.floor((holiday - day) / 7));
+    if (holiday !== null) weeks = Math.min(weeks, Math.floor((holiday - day) / 7));
     return Math.max(0, weeks);
   }
 

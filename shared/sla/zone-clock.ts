@@ -4,10 +4,11 @@
  * offset.
  *
  * The table is built lazily per zone and UTC year by sampling the offset once
- * a day and locating every change to the millisecond by bisection. A pair of
- * transitions less than a day apart that cancel each other out would be missed;
- * no zone in the tz database since 1970 has one. Offsets come from Intl (via
- * luxon's IANAZone), so they follow the runtime's tz data.
+ * a day and locating every change to the millisecond by bisection. Assumed: two
+ * changes less than a day apart never cancel each other out (such a pair would be
+ * missed).
+ * Offsets come from Intl (zone names checked by luxon's IANAZone), so they
+ * follow the runtime's tz data.
  */
 import { IANAZone } from 'luxon';
 
@@ -38,13 +39,29 @@ const tables = new Map<string, Map<number, YearTable>>();
 const utcYear = (t: number) => new Date(t).getUTCFullYear();
 const yearStart = (year: number) => Date.UTC(year, 0, 1);
 
+/** `M/D/YYYY, HH:MM:SS` from the formats below. */
+const LOCAL_TIME = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(zone: string): Intl.DateTimeFormat {
+  let format = formats.get(zone);
+  if (!format) {
+    const numeric = 'numeric' as const;
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: numeric, month: numeric, day: numeric, hour: numeric, minute: numeric, second: numeric });
+    formats.set(zone, format);
+  }
+  return format;
+}
+
 export class ZoneClock {
   private readonly zone: IANAZone;
+  private readonly format: Intl.DateTimeFormat;
   private readonly years: Map<number, YearTable>;
 
   /** `name` must be a valid IANA zone (see {@link ZoneClock.isValid}). */
   constructor(name: string) {
     this.zone = IANAZone.create(name);
+    this.format = formatFor(this.zone.name);
     let years = tables.get(this.zone.name);
     if (!years) tables.set(this.zone.name, (years = new Map()));
     this.years = years;
@@ -112,8 +129,14 @@ export class ZoneClock {
     return out;
   }
 
+  /** The offset at `t` straight from Intl (to the second, as the tz data has it). */
   private raw(t: number): number {
-    return Math.round(this.zone.offset(t) * MINUTE);
+    const second = Math.floor(t / 1000) * 1000;
+    const m = LOCAL_TIME.exec(this.format.format(second));
+    const year = Number(m?.[3]);
+    // Not the expected shape (or a year Date.UTC would read as 19xx): let luxon work it out.
+    if (!m || year < 100) return Math.round(this.zone.offset(t) * MINUTE);
+    return Date.UTC(year, Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])) - second;
   }
 
   private year(year: number): YearTable {
