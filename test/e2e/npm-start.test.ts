@@ -85,6 +85,11 @@ describe('npm start', () => {
     const ticket = (await created.json()) as { id: string; key: string };
     expect(ticket.key).toBe('DEMO-1');
 
+    // move the local clock ahead: the offset must survive the restart and never go back
+    const moved = await fetch(`http://127.0.0.1:${apiPort}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: 'P10D' }) });
+    const movedTo = Date.parse(((await moved.json()) as { now: string }).now);
+    expect(movedTo - Date.now()).toBeGreaterThan(10 * 86_400_000 - 60_000);
+
     first.child.kill('SIGINT');
     expect(await exited(first.child)).toBe(0);
     expect(await listening(apiPort)).toBe(false);
@@ -95,6 +100,8 @@ describe('npm start', () => {
     const second = start(env);
     await waitFor(second, 'Ready.');
     expect(second.output()).toContain('Demo tenant "demo" found');
+    const clockAfter = Date.parse(((await (await fetch(`http://127.0.0.1:${apiPort}/_local/clock`)).json()) as { now: string }).now);
+    expect(clockAfter).toBeGreaterThanOrEqual(movedTo);
     const agent = await tokenFromPrintedLine(second.output(), 'agent');
     const again = await fetch(`http://127.0.0.1:${apiPort}/v1/tickets/${ticket.key}`, { headers: { authorization: `Bearer ${agent}` } });
     expect(again.status).toBe(200);
