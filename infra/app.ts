@@ -52,13 +52,14 @@ export function buildApp(props: BuildAppProps = {}): TicketflowApp {
 
   const prefix = props.stackPrefix ?? 'Ticketflow';
   const stateful = new TicketflowStatefulStack(app, `${prefix}Stateful`, {
-    description: 'Ticketflow data: the DynamoDB table and its KMS key (retained)',
+    description: 'Ticketflow data: the DynamoDB table and its KMS key, the ticket-timer schedule group and dead-letter queue (retained)',
   });
   const stateless = new TicketflowStatelessStack(app, `${prefix}Stateless`, {
-    description: 'Ticketflow API: HTTP API, JWT authorizer, Cognito user pool, Lambda functions, ticket lifecycle state machine',
+    description: 'Ticketflow API: HTTP API, JWT authorizer, Cognito user pool, Lambda functions, ticket lifecycle state machine, ticket timers',
     table: stateful.table,
+    timers: { scheduleGroupName: stateful.scheduleGroupName, deadLetterQueue: stateful.timerDeadLetterQueue },
   });
-  stateless.addStackDependency(stateful, 'functions read and write the table');
+  stateless.addStackDependency(stateful, 'functions read and write the table and schedule timers in its group');
   Tags.of(app).add('app', 'ticketflow');
 
   return { app, stateful, stateless };

@@ -1,17 +1,27 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-design';
+import { TIMER_SCHEDULE_GROUP_NAME } from './constructs/ticket-timers';
 
 /**
  * Everything that holds data and must outlive a redeploy of the functions and
- * the API: the single table (and its key). Built from shared/store/table-design.ts,
- * the same module the local DynamoDB table and the adapter use.
+ * the API: the single table (and its key), built from shared/store/table-design.ts,
+ * the same module the local DynamoDB table and the adapter use; and the ticket
+ * timers' schedule group (the pending schedules) and dead-letter queue.
  */
 export class TicketflowStatefulStack extends Stack {
   readonly table: dynamodb.Table;
   readonly tableKey: kms.Key;
+  /** The EventBridge Scheduler group of the ticket timers (one-time schedules per ticket). */
+  readonly scheduleGroup: scheduler.ScheduleGroup;
+  /** Its fixed name, a plain string: the stateless stack builds ARNs from it without an import. */
+  readonly scheduleGroupName: string = TIMER_SCHEDULE_GROUP_NAME;
+  /** Timer invocations that never succeeded: undeliverable (Scheduler) or failing (the timer function). */
+  readonly timerDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -46,5 +56,37 @@ export class TicketflowStatefulStack extends Stack {
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
+
+    // ---- Ticket timers ---------------------------------------------------------------
+    // The pending schedules are state (a ticket's SLA warnings, reminders, auto-close):
+    // deleting the group deletes them all, so it is retained like the table. A retained
+    // group keeps its fixed name: re-creating this stack after deleting it needs the old
+    // group deleted (or imported) first.
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'TimerScheduleGroup', {
+      scheduleGroupName: this.scheduleGroupName,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // One queue to watch for every timer invocation that never succeeded (the two kinds of
+    // message are told apart by their message attributes):
+    //  - the schedules' DeadLetterConfig: EventBridge Scheduler could not deliver the
+    //    invocation within its retry policy (throttled, function missing, role denied);
+    //  - the timer function's own DLQ (set in the stateless stack): Scheduler invokes Lambda
+    //    asynchronously, so a handler error is not Scheduler's to retry or dead-letter;
+    //    Lambda retries it and then sends it to the function's DLQ.
+    // SQS-managed SSE rather than KMS: no key policy to open to Scheduler and Lambda (a CMK
+    // would need kms:GenerateDataKey/Decrypt for both), and the payload is ids and a timer
+    // kind, no ticket text. 14 days (the maximum) to look at and redrive what failed.
+    this.timerDeadLetterQueue = new sqs.Queue(this, 'TimerDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.timerDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue: of the ticket-timer schedules (Target.DeadLetterConfig, set at run time by the handlers) and of the timer function (DeadLetterConfig in the stateless stack). cdk-nag recognises a DLQ only when its user is a queue or function in the same stack.',
+    });
   }
 }

@@ -6,15 +6,20 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteDefinition } from '../shared/http/routes';
 import { LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
 import { TicketFunction } from './constructs/ticket-function';
 import { TicketLifecycle } from './constructs/ticket-lifecycle';
+import { TicketTimers } from './constructs/ticket-timers';
+import { routeSyncsTimers } from './constructs/timer-access';
 
 export interface TicketflowStatelessStackProps extends StackProps {
   /** The single table, from the stateful stack. */
   readonly table: dynamodb.ITable;
+  /** The ticket timers' schedule group (by its fixed name) and dead-letter queue, from the stateful stack. */
+  readonly timers: { readonly scheduleGroupName: string; readonly deadLetterQueue: sqs.IQueue };
   /** The route table; defaults to shared/http/routes.ts. */
   readonly routes?: readonly RouteDefinition[];
   /** Stage throttling (steady rate, requests/s, and burst). */
@@ -45,6 +50,8 @@ export class TicketflowStatelessStack extends Stack {
   readonly preTokenGeneration: TicketFunction;
   /** The ticket-lifecycle state machine and its Lambda tasks. */
   readonly lifecycle: TicketLifecycle;
+  /** The timer function (every schedule's target) and the role EventBridge Scheduler assumes. */
+  readonly timers: TicketTimers;
 
   constructor(scope: Construct, id: string, props: TicketflowStatelessStackProps) {
     super(scope, id, props);
@@ -168,8 +175,15 @@ export class TicketflowStatelessStack extends Stack {
       },
     });
 
+    // ---- Ticket timers: the schedules' target and the role Scheduler invokes it with ----
+    this.timers = new TicketTimers(this, 'Timers', {
+      table: props.table,
+      scheduleGroupName: props.timers.scheduleGroupName,
+      deadLetterQueue: props.timers.deadLetterQueue,
+    });
+
     // ---- Ticket lifecycle: the state machine and its tasks -----------------------------
-    this.lifecycle = new TicketLifecycle(this, 'Lifecycle', { table: props.table });
+    this.lifecycle = new TicketLifecycle(this, 'Lifecycle', { table: props.table, timers: this.timers.access });
 
     // ---- One function + one route per route table entry ------------------------------
     const functions = new Map<string, TicketFunction>();
@@ -182,6 +196,8 @@ export class TicketflowStatelessStack extends Stack {
         tableAccess: route.tableAccess,
         // By name, not from this.lifecycle: no reference, so the order above does not matter.
         lifecycle: route.stateMachine?.length ? { stateMachineName: LIFECYCLE_STATE_MACHINE_NAME, access: route.stateMachine } : undefined,
+        // Ticket-changing routes sync the ticket's schedules after the change (shared/wiring.ts).
+        timers: routeSyncsTimers(route) ? this.timers.access : undefined,
       });
       functions.set(route.operationId, fn);
 

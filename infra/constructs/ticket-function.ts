@@ -6,10 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV } from '../../shared/config-names';
 import type { RouteDefinition, StateMachineAccess } from '../../shared/http/routes';
 import { type StateMachineArns, stateMachineArns } from './state-machine-arns';
+import { SCHEDULE_ACTIONS, schedulesArn, type TimerAccess } from './timer-access';
 
 /** The project root: handler entries (`functions/...`) are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -57,6 +59,17 @@ export interface TicketFunctionProps {
    * and `access` grants exactly the matching states:* actions on it. Absent: neither.
    */
   readonly lifecycle?: LifecycleAccess;
+  /**
+   * The ticket timers (EventBridge Scheduler): when given, the four values are passed as
+   * SCHEDULE_GROUP, TIMER_TARGET_ARN, SCHEDULER_ROLE_ARN and TIMER_DLQ_ARN, with
+   * scheduler:Create/Update/DeleteSchedule on the group's schedules and iam:PassRole on
+   * the scheduler role (to scheduler.amazonaws.com only). Absent: neither.
+   */
+  readonly timers?: TimerAccess;
+  /** A fixed function name, for a function whose ARN is needed before it exists (default: generated). */
+  readonly functionName?: string;
+  /** Dead-letter queue for asynchronous invocations that failed after Lambda's retries (sqs:SendMessage on it). */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -99,10 +112,18 @@ export class TicketFunction extends Construct {
     if (props.table) environment[ENV.tableName] = props.table.tableName;
     const lifecycleArns = props.lifecycle && stateMachineArns(this, props.lifecycle.stateMachineName);
     if (lifecycleArns) environment[ENV.stateMachineArn] = lifecycleArns.stateMachine;
+    if (props.timers) {
+      environment[ENV.scheduleGroup] = props.timers.scheduleGroupName;
+      environment[ENV.timerTargetArn] = props.timers.targetArn;
+      environment[ENV.schedulerRoleArn] = props.timers.schedulerRoleArn;
+      environment[ENV.timerDeadLetterArn] = props.timers.deadLetterQueueArn;
+    }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, props.entry),
       handler: 'handler',
+      ...(props.functionName ? { functionName: props.functionName } : {}),
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       description: props.description,
@@ -135,6 +156,7 @@ export class TicketFunction extends Construct {
       if (props.tableAccess === 'readwrite') props.table.grantReadWriteData(this.role);
     }
     if (props.lifecycle && lifecycleArns) this.grantLifecycle(props.lifecycle.access, lifecycleArns);
+    if (props.timers) this.grantTimers(props.timers);
 
     this.acknowledgeFindings(props);
   }
@@ -151,6 +173,30 @@ export class TicketFunction extends Construct {
       reason:
         'DescribeExecution/StopExecution act on executions, whose ARNs end in the per-ticket execution name; the wildcard is the execution name of this one state machine (execution:<name>:*), not other state machines.',
     });
+  }
+
+  /**
+   * Exactly what EventBridgeTimerScheduler calls, in the one schedule group, and passing
+   * the scheduler role (a schedule's Target.RoleArn) to EventBridge Scheduler only.
+   */
+  private grantTimers(timers: TimerAccess): void {
+    const schedules = schedulesArn(this, timers.scheduleGroupName);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...SCHEDULE_ACTIONS], resources: [schedules] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [timers.schedulerRoleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    const policy = this.role.node.findChild('DefaultPolicy');
+    acknowledgeAtSynth(policy, () => [
+      {
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(policy).resolve(schedules))}]`,
+        reason:
+          'Schedule names are per ticket and timer kind (created at run time), so the schedule ARN ends in a wildcard; it covers the schedules of the one ticket-timer group (schedule/<group>/*), not other groups.',
+      },
+    ]);
   }
 
   /** cdk-nag findings every function has by construction, each with its reason. */

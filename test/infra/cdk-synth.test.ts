@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/constructs/ticket-function';
+import { TIMER_FUNCTION_NAME, TIMER_SCHEDULE_GROUP_NAME } from '../../infra/constructs/ticket-timers';
 import { ROUTES } from '../../shared/http/routes';
 import { LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 
@@ -64,7 +65,8 @@ describe('npx cdk synth (real bundling)', () => {
 
   it('bundles every function as a minified ESM file with a source map, AWS SDK left external', () => {
     const dirs = bundles(template('TicketflowStateless'));
-    expect(dirs.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 1);
+    // + the pre token generation trigger and the timer function
+    expect(dirs.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
     for (const [id, dir] of dirs) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(existsSync(join(dir, 'index.mjs.map')), id).toBe(true);
@@ -125,6 +127,37 @@ describe('npx cdk synth (real bundling)', () => {
     } finally {
       if (saved === undefined) delete process.env.STATE_MACHINE_ARN;
       else process.env.STATE_MACHINE_ARN = saved;
+    }
+  });
+
+  it('bundles the timer function: it loads with the timer configuration CDK gives it', async () => {
+    linkNodeModules();
+    process.env.TABLE_NAME ??= 'synth-test-table';
+    const t = template('TicketflowStateless');
+    const [timerId, timer] = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === TIMER_FUNCTION_NAME)!;
+    expect(timer.Properties.DeadLetterConfig?.TargetArn).toBeDefined();
+    expect(Object.keys(timer.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['STATE_MACHINE_ARN', 'SCHEDULE_GROUP', 'TIMER_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'TIMER_DLQ_ARN']),
+    );
+    // The deployed values, with sample account/region/resource values for the tokens.
+    const sample: Record<string, string> = {
+      STATE_MACHINE_ARN: `arn:aws:states:eu-west-1:123456789012:stateMachine:${LIFECYCLE_STATE_MACHINE_NAME}`,
+      SCHEDULE_GROUP: TIMER_SCHEDULE_GROUP_NAME,
+      TIMER_TARGET_ARN: `arn:aws:lambda:eu-west-1:123456789012:function:${TIMER_FUNCTION_NAME}`,
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/TicketflowStateless-TimersSchedulerRole',
+      TIMER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:123456789012:TicketflowStateful-TimerDeadLetterQueue',
+    };
+    expect(timer.Properties.Environment.Variables.SCHEDULE_GROUP).toBe(TIMER_SCHEDULE_GROUP_NAME);
+    const saved = Object.fromEntries(Object.keys(sample).map((k) => [k, process.env[k]]));
+    try {
+      Object.assign(process.env, sample);
+      const mod = await import(pathToFileURL(join(bundles(t).get(timerId)!, 'index.mjs')).href);
+      expect(typeof mod.handler).toBe('function');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 });

@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
+import { TIMER_SCHEDULE_GROUP_NAME } from '../../infra/constructs/ticket-timers';
 import { LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 
 /**
@@ -37,15 +38,15 @@ afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true }
 
 const readReport = (outdir: string): ValidationReport => JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
 
-/** Every acknowledgement in the tree: rule id → reasons. */
-function acknowledgements(root: IConstruct): Map<string, string[]> {
+/** Every acknowledgement in the tree: rule id → reasons (or → the paths of the constructs acknowledging it). */
+function acknowledgements(root: IConstruct, what: 'reason' | 'path' = 'reason'): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const c of root.node.findAll()) {
     for (const entry of c.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
       for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
         const rule = id.replace(/^annotation::/i, '');
-        found.set(rule, [...(found.get(rule) ?? []), reason]);
+        found.set(rule, [...(found.get(rule) ?? []), what === 'reason' ? reason : c.node.path]);
       }
     }
   }
@@ -54,7 +55,7 @@ function acknowledgements(root: IConstruct): Map<string, string[]> {
 
 describe('cdk-nag AwsSolutions', () => {
   const outdir = tempOutdir();
-  const { app } = buildApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const { app, stateful } = buildApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
 
   it('synthesizes the app with no unacknowledged error or warning', () => {
     // Throws with the report when any rule reports an error.
@@ -71,7 +72,7 @@ describe('cdk-nag AwsSolutions', () => {
     const acks = acknowledgements(app);
     const rules = [...new Set([...acks.keys()].map((id) => id.replace(/\[.*$/, '')))].sort();
     // Adding a rule here is a decision: write its reason next to the acknowledgement.
-    expect(rules).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-COG8', 'AwsSolutions-IAM5', 'AwsSolutions-L1']);
+    expect(rules).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-COG8', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SQS3']);
     for (const [id, reasons] of acks) {
       for (const reason of reasons) expect(reason.length, `reason for ${id}`).toBeGreaterThan(40);
     }
@@ -79,7 +80,7 @@ describe('cdk-nag AwsSolutions', () => {
     const iam5 = [...acks.keys()].filter((id) => id.startsWith('AwsSolutions-IAM5')).sort();
     expect(iam5.every((id) => /^AwsSolutions-IAM5\[(Resource|Action)::.+\]$/.test(id))).toBe(true);
     const resourceWildcards = iam5.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::') && id !== 'AwsSolutions-IAM5[Resource::*]');
-    expect(resourceWildcards).toHaveLength(2 + LIFECYCLE_FUNCTIONS.length);
+    expect(resourceWildcards).toHaveLength(3 + LIFECYCLE_FUNCTIONS.length);
     expect(resourceWildcards).toEqual(
       expect.arrayContaining([
         // the table's GSIs
@@ -88,8 +89,12 @@ describe('cdk-nag AwsSolutions', () => {
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${LIFECYCLE_STATE_MACHINE_NAME}:*]`,
         // the state machine's grantInvoke: each task function and its versions/aliases
         ...LIFECYCLE_FUNCTIONS.map((t) => expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::<Lifecycle${t.id}Function[0-9A-F]{8}\\.Arn>:\\*\\]$`))),
+        // scheduler:Create/Update/DeleteSchedule: the per-ticket schedules of the one timer group
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${TIMER_SCHEDULE_GROUP_NAME}/*]`,
       ]),
     );
+    // SQS3 (no DLQ of its own) only on the timer dead-letter queue, which is the DLQ.
+    expect(acknowledgements(app, 'path').get('AwsSolutions-SQS3')).toEqual([stateful.timerDeadLetterQueue.node.path]);
   });
 
   it('does catch a finding in this setup (control: an unprotected table fails the synth)', () => {

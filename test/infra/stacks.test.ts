@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { PROJECT_ROOT, type TicketFunction } from '../../infra/constructs/ticket-function';
 import { placeholdersOf } from '../../infra/constructs/ticket-lifecycle';
+import { TIMER_FUNCTION_NAME, TIMER_SCHEDULE_GROUP_NAME } from '../../infra/constructs/ticket-timers';
 import { ROUTES, type StateMachineAccess } from '../../shared/http/routes';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-design';
@@ -64,13 +65,16 @@ function flat(value: unknown): string {
   if (o['Ref']) return '${' + o['Ref'] + '}';
   if (o['Fn::GetAtt']) return '${' + o['Fn::GetAtt'].join('.') + '}';
   if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(flat).join(o['Fn::Join'][0]);
+  if (o['Fn::ImportValue']) return '${Import:' + o['Fn::ImportValue'] + '}';
   throw new Error(`cannot flatten ${JSON.stringify(value)}`);
 }
 
-/** Every function of the stack with what its entry declares: the routes and the lifecycle tasks. */
+/** Every function of the stack with what its entry declares: the routes, the lifecycle tasks and the timer function. */
 const ENTRIES = [
   ...ROUTES.map((r) => ({ name: r.operationId, fn: stateless.functions.get(r.operationId)!, tableAccess: r.tableAccess, stateMachine: r.stateMachine ?? [], kind: 'route' })),
   ...LIFECYCLE_FUNCTIONS.map((t) => ({ name: t.id, fn: stateless.lifecycle.functions.get(t.id)!, tableAccess: t.tableAccess, stateMachine: t.stateMachine, kind: 'lifecycle task' })),
+  // The timer function acts on tickets like a ticket route: it may wake an execution or start a successor.
+  { name: 'FireTimer', fn: stateless.timers.function, tableAccess: 'readwrite', stateMachine: ['start', 'respond'] as StateMachineAccess[], kind: 'timer' },
 ];
 const entry = (name: string) => only(ENTRIES.filter((e) => e.name === name));
 
@@ -161,12 +165,46 @@ describe('stateful stack: the table', () => {
   });
 });
 
+describe('stateful stack: ticket timers', () => {
+  it('has the schedule group of the fixed name the functions\' rights are scoped to, retained', () => {
+    const [groupId, group] = only(Object.entries(data.findResources('AWS::Scheduler::ScheduleGroup')));
+    expect(stateful.getLogicalId(stateful.scheduleGroup.node.defaultChild as CfnResource)).toBe(groupId);
+    expect(group.Properties.Name).toBe(TIMER_SCHEDULE_GROUP_NAME);
+    expect(stateful.scheduleGroupName).toBe(TIMER_SCHEDULE_GROUP_NAME);
+    expect(group.DeletionPolicy).toBe('Retain');
+    expect(group.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('has the timer dead-letter queue: encrypted (SQS-managed SSE), 14 days retention, retained', () => {
+    const [queueId, queue] = only(Object.entries(data.findResources('AWS::SQS::Queue')));
+    expect(stateful.getLogicalId(stateful.timerDeadLetterQueue.node.defaultChild as CfnResource)).toBe(queueId);
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(queue.Properties.RedrivePolicy).toBeUndefined();
+    expect(queue.DeletionPolicy).toBe('Retain');
+    expect(queue.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('denies any request to the queue without TLS (enforceSSL)', () => {
+    const queueId = only(Object.keys(data.findResources('AWS::SQS::Queue')));
+    const policy = only(Object.values(data.findResources('AWS::SQS::QueuePolicy')));
+    expect(policy.Properties.Queues).toEqual([{ Ref: queueId }]);
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sqs:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    });
+  });
+});
+
 describe('stateless stack: functions', () => {
   const functions = resourcesOf(api);
   const lambdas = Object.entries(functions).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
 
-  it('has one function per route, one per lifecycle task, plus the pre token generation trigger', () => {
-    expect(lambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 1);
+  it('has one function per route, one per lifecycle task, plus the pre token generation trigger and the timer function', () => {
+    expect(lambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
     expect([...stateless.functions.keys()].sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
     expect([...stateless.lifecycle.functions.keys()].sort()).toEqual(LIFECYCLE_FUNCTIONS.map((t) => t.id).sort());
   });
@@ -428,5 +466,112 @@ describe('stateless stack: Cognito', () => {
     expect(client.Properties.ReadAttributes).toEqual(expect.arrayContaining(['custom:tid', 'custom:role', 'custom:org', 'custom:locale', 'email']));
     for (const attr of ['custom:tid', 'custom:role', 'custom:org']) expect(client.Properties.WriteAttributes).not.toContain(attr);
     expect(client.Properties.GenerateSecret).toBe(false);
+  });
+});
+
+describe('stateless stack: ticket timers', () => {
+  const resources = resourcesOf(api);
+  const timerFn = stateless.timers.function;
+  const schedulerRoleId = stateless.getLogicalId(stateless.timers.schedulerRole.node.defaultChild as CfnResource);
+  const queueId = stateful.getLogicalId(stateful.timerDeadLetterQueue.node.defaultChild as CfnResource);
+  const DLQ_ARN = { 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${stateful.stackName}:.*${queueId}Arn`)) };
+  const arn = (service: string, resource: string) => 'arn:${AWS::Partition}:' + service + ':${AWS::Region}:${AWS::AccountId}:' + resource;
+  const TIMER_FUNCTION_ARN = arn('lambda', `function:${TIMER_FUNCTION_NAME}`);
+  const SCHEDULES_ARN = arn('scheduler', `schedule/${TIMER_SCHEDULE_GROUP_NAME}/*`);
+
+  /** The rule, restated: ticket-changing routes, the AdvanceTicket task, and the timer function itself. */
+  const syncsTimers = (e: (typeof ENTRIES)[number]): boolean =>
+    e.kind === 'timer' ||
+    (e.kind === 'lifecycle task' && e.name === 'AdvanceTicket') ||
+    (e.kind === 'route' && e.tableAccess === 'readwrite' && ROUTES.find((r) => r.operationId === e.name)!.path.startsWith('/v1/tickets'));
+  const ALL = [...ENTRIES, { name: 'PreTokenGeneration', fn: stateless.preTokenGeneration, kind: 'trigger' } as unknown as (typeof ENTRIES)[number]];
+
+  /** Every Allow statement attached to a role, as it is in the template (with its conditions). */
+  const rawStatementsOf = (roleId: string) =>
+    Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles ?? []).some((ref: any) => ref.Ref === roleId))
+      .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
+
+  it('applies the rule to the functions one expects (the rule is not vacuous either way)', () => {
+    const syncing = ALL.filter(syncsTimers).map((e) => e.name);
+    expect(syncing).toEqual(expect.arrayContaining(['createTicket', 'updateTicket', 'transitionTicket', 'addComment', 'splitTicket', 'AdvanceTicket', 'FireTimer']));
+    for (const name of ['putSettings', 'putUser', 'getTicket', 'listTickets', 'getOpenApi', 'ReadTicket', 'AwaitTicket', 'ContinueTicket', 'PreTokenGeneration']) {
+      expect(syncing, name).not.toContain(name);
+    }
+  });
+
+  it('has the timer function under its fixed name (the ARN the schedules target), with the timer handler', () => {
+    const fn = resources[logicalId(timerFn)]!;
+    expect(fn.Type).toBe('AWS::Lambda::Function');
+    expect(fn.Properties!.FunctionName).toBe(TIMER_FUNCTION_NAME);
+    expect(fn.Properties!.Description).toMatch(/schedules/);
+    // No API route integrates it: only EventBridge Scheduler (through its role) invokes it.
+    const integrated = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Integration')
+      .map((r) => flat(r.Properties!.IntegrationUri));
+    expect(integrated).not.toContain('${' + logicalId(timerFn) + '.Arn}');
+    // No resource policy either: Scheduler invokes with the role's identity-based right.
+    const permissions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Permission').map((r) => flat(r.Properties!.FunctionName));
+    expect(permissions).not.toContain('${' + logicalId(timerFn) + '.Arn}');
+  });
+
+  it('gives the timer function a dead-letter queue for failed asynchronous invocations (the timer DLQ), with sqs:SendMessage on it only', () => {
+    const fn = resources[logicalId(timerFn)]!;
+    expect(fn.Properties!.DeadLetterConfig).toEqual({ TargetArn: DLQ_ARN });
+    const sqsStatements = rawStatementsOf(roleLogicalId(timerFn)).filter((st) => [st.Action].flat().some((a) => a.startsWith('sqs:')));
+    expect(sqsStatements).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: DLQ_ARN }]);
+  });
+
+  it('has a scheduler role assumed by scheduler.amazonaws.com only, for this account and the timer group', () => {
+    const role = resources[schedulerRoleId]!;
+    expect(role.Type).toBe('AWS::IAM::Role');
+    expect(role.Properties!.ManagedPolicyArns ?? []).toEqual([]);
+    expect(role.Properties!.Policies ?? []).toEqual([]);
+    const trust = only(role.Properties!.AssumeRolePolicyDocument.Statement as any[]);
+    expect(trust).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'scheduler.amazonaws.com' } });
+    expect(trust.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(Object.keys(trust.Condition).sort()).toEqual(['ArnEquals', 'StringEquals']);
+    expect(flat(trust.Condition.ArnEquals['aws:SourceArn'])).toBe(arn('scheduler', `schedule-group/${TIMER_SCHEDULE_GROUP_NAME}`));
+  });
+
+  it('lets the scheduler role invoke the timer function and dead-letter to the DLQ, nothing else', () => {
+    const statements = rawStatementsOf(schedulerRoleId);
+    expect(statements).toHaveLength(2);
+    for (const st of statements) expect(st.Condition).toBeUndefined();
+    const byAction = Object.fromEntries(statements.map((st) => [[st.Action].flat().join(), st]));
+    expect(Object.keys(byAction).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    expect(byAction['lambda:InvokeFunction']).toMatchObject({ Effect: 'Allow' });
+    expect(flat(byAction['lambda:InvokeFunction']!.Resource)).toBe(TIMER_FUNCTION_ARN);
+    expect(byAction['sqs:SendMessage']).toEqual({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: DLQ_ARN });
+  });
+
+  it.each(ALL.map((e) => [`${e.kind} ${e.name}`, e.name] as const))('%s: the four timer variables and the scheduler rights iff it syncs timers', (_label, name) => {
+    const e = only(ALL.filter((x) => x.name === name));
+    const env = resources[logicalId(e.fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
+    const statements = rawStatementsOf(roleLogicalId(e.fn));
+    const scheduling = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('scheduler:') || a.startsWith('iam:')));
+    if (!syncsTimers(e)) {
+      for (const key of ['SCHEDULE_GROUP', 'TIMER_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'TIMER_DLQ_ARN']) expect(env, key).not.toHaveProperty(key);
+      expect(scheduling).toEqual([]);
+      return;
+    }
+    // All four (shared/config.ts refuses a partial set), with the values of this app.
+    expect(env.SCHEDULE_GROUP).toBe(TIMER_SCHEDULE_GROUP_NAME);
+    expect(flat(env.TIMER_TARGET_ARN)).toBe(TIMER_FUNCTION_ARN);
+    expect(env.SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
+    expect(env.TIMER_DLQ_ARN).toEqual(DLQ_ARN);
+    // Exactly: create/update/delete on the group's schedules, PassRole of the scheduler role to Scheduler.
+    expect(scheduling).toHaveLength(2);
+    const schedule = only(scheduling.filter((st) => [st.Action].flat().some((a) => a.startsWith('scheduler:'))));
+    expect([schedule.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']);
+    expect([schedule.Resource].flat().map(flat)).toEqual([SCHEDULES_ARN]);
+    expect(schedule.Condition).toBeUndefined();
+    const passRole = only(scheduling.filter((st) => [st.Action].flat().some((a) => a.startsWith('iam:'))));
+    expect(passRole).toEqual({
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [schedulerRoleId, 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    });
   });
 });
