@@ -11,5 +11,7 @@ export const handler = httpRoute({ params: { id: IdParam }, body: EmptyBody, ide
   if (caller.role !== 'lead' && caller.role !== 'admin') throw forbidden('Only a team lead or an administrator may repair a workflow.');
   const ticket = await getTicket(deps, caller, params.id!);
   const { action, view } = await repairWorkflow(lifecycle, caller.tenantId, ticket);
+  // Schedules lost or left behind (e.g. a failed sync) are brought back in line as well.
+  await deps.timers?.sync(caller.tenantId, ticket);
   return { body: { action, ...view } };
 });
