@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/domain/errors';
-import type { Weekday } from '../../../shared/domain/settings';
+import { defaultSettings, type Weekday } from '../../../shared/domain/settings';
 import { BusinessCalendar, CalendarError, calendarProblems, type CalendarSpec } from '../../../shared/sla/business-calendar';
 
 const at = (iso: string) => new Date(iso);
@@ -168,6 +168,18 @@ describe('BusinessCalendar: DST in Europe/Amsterdam (spring 2026-03-29, autumn 2
     expect(late.workingMinutesBetween(at('2026-10-24T12:00:00Z'), at('2026-10-26T12:00:00Z'))).toBe(120);
   });
 
+  it('a fall-back at local midnight (America/Sao_Paulo, 17 Feb 2019) gives a Saturday range ending at 24:00 an extra hour', () => {
+    // 00:00 (-02:00) became 23:00 (-03:00) again on Saturday 16 February: 22:00–24:00 lasted 3 real hours.
+    const cal = new BusinessCalendar({ timezone: 'America/Sao_Paulo', coverage: 'business-hours', businessHours: { sat: [['22:00', '24:00']] }, holidays: [] });
+    expect(cal.workingMinutesBetween(at('2019-02-16T22:00:00-02:00'), at('2019-02-17T00:00:00-03:00'))).toBe(180);
+    // Two weeks from the Sunday before: the week boundary falls exactly on the change.
+    expect(cal.workingMinutesBetween(at('2019-02-10T00:00:00-02:00'), at('2019-02-24T00:00:00-03:00'))).toBe(180 + 120);
+    expect(iso(cal.addWorkingMinutes(at('2019-02-10T00:00:00-02:00'), 180 + 60))).toBe('2019-02-24T02:00:00.000Z'); // Sat 23 Feb 23:00 (-03:00)
+    // And the spring-forward at midnight (4 Nov 2018): Sunday starts at 01:00.
+    const sunday = new BusinessCalendar({ timezone: 'America/Sao_Paulo', coverage: 'business-hours', businessHours: { sun: [['00:00', '02:00']] }, holidays: [] });
+    expect(sunday.workingMinutesBetween(at('2018-11-03T12:00:00-03:00'), at('2018-11-05T00:00:00-02:00'))).toBe(60);
+  });
+
   it('ordinary hours 08:30–17:30 are not affected: Fri 17:00 → Mon 09:00 is 60 minutes either way', () => {
     const cal = calendar();
     expect(cal.workingMinutesBetween(at('2026-03-27T17:00:00+01:00'), at('2026-03-30T09:00:00+02:00'))).toBe(60);
@@ -216,6 +228,14 @@ describe('BusinessCalendar: efficiency', () => {
     expect(iso(due)).toBe(iso(at('2029-04-18T12:00:00+02:00')));
     expect(cal.workingMinutesBetween(at('2026-01-01T00:00:00Z'), due)).toBe(14_400);
     expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('BusinessCalendar: from tenant settings', () => {
+  it('is built straight from TenantSettings (the defaults: UTC, Mon–Fri 09:00–17:00)', () => {
+    const cal = new BusinessCalendar(defaultSettings('acme'));
+    expect(cal.timezone).toBe('UTC');
+    expect(cal.workingMinutesBetween(at('2026-03-06T16:00:00Z'), at('2026-03-09T10:00:00Z'))).toBe(120);
   });
 });
 

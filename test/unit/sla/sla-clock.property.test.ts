@@ -16,10 +16,10 @@ const timelineArb = fc.record({
   first: fc.oneof({ weight: 4, arbitrary: fc.constantFrom<Category>('new', 'active') }, { weight: 1, arbitrary: fc.constantFrom(...CATEGORIES) }),
   steps: fc.array(
     fc.tuple(
-      fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * MIN }), offsetArb(6 * HOUR), offsetArb(2 * DAY)),
+      fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * MIN }), offsetArb(6 * HOUR), offsetArb(DAY)),
       fc.constantFrom(...CATEGORIES),
     ),
-    { maxLength: 8 },
+    { maxLength: 7 },
   ),
   /** Where `now` falls, in thousandths of the timeline plus a day (negative: before the submission). */
   now: fc.oneof(fc.integer({ min: -50, max: 1000 }), fc.constant(1000)),
@@ -56,7 +56,7 @@ describe('SLA clocks against a minute-by-minute reference of the rules', () => {
         const evaluation = evaluateSla(input);
         const wake = nextSlaInstants(input, evaluation);
         const clocks = slaClocks(input);
-        const ref = new ReferenceCalendar(spec, submitted, 40 * 24 * 60);
+        const ref = new ReferenceCalendar(spec, submitted, 25 * 24 * 60);
 
         for (const metric of ['response', 'resolution'] as SlaMetricName[]) {
           const target = targets[metric];
@@ -79,9 +79,14 @@ describe('SLA clocks against a minute-by-minute reference of the rules', () => {
           const breach = running && expected.elapsedMs < goal(1) ? due : null;
           if (breach !== undefined) expect(wake[metric].breachAt?.getTime() ?? null).toBe(breach);
         }
+        const upcoming = [wake.response.warningAt, wake.response.breachAt, wake.resolution.warningAt, wake.resolution.breachAt]
+          .filter((d) => d !== null)
+          .map((d) => d.getTime());
+        expect(wake.next?.getTime() ?? null).toBe(upcoming.length > 0 ? Math.min(...upcoming) : null);
+        for (const t of upcoming) expect(t).toBeGreaterThan(effectiveNow);
       }),
-      { seed: SEED, numRuns: 200 },
+      { seed: SEED, numRuns: 120 },
     );
-    expect(dueChecked).toBeGreaterThan(300);
+    expect(dueChecked).toBeGreaterThan(150);
   });
 });
