@@ -26,6 +26,9 @@ export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
     resolution: null,
     reopenableUntil: null,
     links: [],
+    statusSince: created,
+    lastTouchedAt: created,
+    categoryLog: [{ at: created, category: 'new' }],
     ...overrides,
   };
 }

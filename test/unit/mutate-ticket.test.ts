@@ -35,7 +35,9 @@ describe('mutateTicket', () => {
     // Neither effect is lost: the winner's team and our priority are both stored.
     const stored = await deps.tickets.get('acme', 'TK1');
     expect(stored).toMatchObject({ version: losses + 2, team: `team-${losses}`, priority: 'high' });
-    expect(result.ticket).toEqual(stored);
+    // what the caller gets is what was stored, with the SLA figures computed as of now
+    expect({ ...result.ticket, sla: stored!.sla }).toEqual(stored);
+    expect(result.ticket.sla.response.elapsedMinutes).toEqual(expect.any(Number));
     expect(deps.tickets.updateCalls.map((c) => c.expectedVersion)).toEqual(seen.map((t) => t.version));
   });
 
@@ -96,7 +98,16 @@ describe('mutateTicket', () => {
 
     const [written] = deps.tickets.updateCalls;
     expect(written!.expectedVersion).toBe(4);
-    expect(written!.change.ticket).toEqual({ ...original, priority: 'urgent', version: 5, updatedAt: '2026-05-06T07:08:09.010Z' });
+    const at = '2026-05-06T07:08:09.010Z';
+    const { statusSince, lastTouchedAt, categoryLog, automation, ...rest } = written!.change.ticket;
+    const { statusSince: s0, lastTouchedAt: l0, categoryLog: c0, automation: a0, ...before } = original;
+    void [l0, a0];
+    expect(rest).toEqual({ ...before, priority: 'urgent', version: 5, updatedAt: at });
+    // a person's change touches the ticket; the status (and so the category log) did not change
+    expect(lastTouchedAt).toBe(at);
+    expect(statusSince).toBe(s0);
+    expect(categoryLog).toEqual(c0);
+    expect(automation).toMatchObject({ reminders: 0 });
     // The decision's events, in order (the change may add more, e.g. notifications), all at the new version and time.
     const { events, comments } = written!.change;
     expect(events.slice(0, 2).map((e) => e.type)).toEqual(['comment-added', 'fields-changed']);
@@ -108,7 +119,7 @@ describe('mutateTicket', () => {
     expect([...deps.ids.issued].sort()).toEqual([...ids].sort());
     expect(events[0]!.commentId).toBe(comments[0]!.id);
     expect(events[1]!.commentId).toBeUndefined();
-    expect(result).toEqual({ ticket: written!.change.ticket, comments: written!.change.comments });
+    expect(result).toEqual({ ticket: { ...written!.change.ticket, sla: result.ticket.sla }, comments: written!.change.comments });
   });
 
   it('answers not-found for a ticket the caller may not see, without deciding', async () => {
