@@ -338,6 +338,11 @@ describe('settings and users', () => {
     expect((await admin.get('/v1/settings')).body).toEqual(put.body);
     expectProblem(await admin.put('/v1/settings', { workflow: 'no-such-preset' }), 400);
     expectProblem(await admin.put('/v1/settings', { timezone: 'Mars/Olympus' }), 400);
+    // a business-hours calendar with no working time at all could never give an SLA figure
+    const noTime = await admin.put('/v1/settings', { coverage: 'business-hours', businessHours: {} });
+    expectProblem(noTime, 400);
+    expect(noTime.body.errors.map((e: any) => e.path).join(' ')).toMatch(/businessHours/);
+    expectProblem(await admin.put('/v1/settings', { businessHours: { mon: [['17:00', '09:00']] } }), 400);
     const broken = await admin.put('/v1/settings', {
       workflow: {
         id: 'mine',

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../local/runtime';
-import { Api, startTestRuntime } from '../support/api-client';
+import { describe, expect, it } from 'vitest';
+import { useLocalRuntime } from '../support/api-client';
 import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
 
 /**
@@ -8,16 +7,10 @@ import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
  * reminders, auto-close, feedback period, reopen window and monitoring period.
  * The clock only moves forward, so the scenarios run in calendar order.
  */
-let runtime: LocalRuntime;
-let api: Api;
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = new Api(runtime.apiUrl);
-});
-afterAll(async () => runtime?.stop());
+const local = useLocalRuntime();
 
 const clock = async (body: { advance?: string; set?: string }) => {
-  const r = await api.request('POST', '/_local/clock', { body });
+  const r = await local.api.request('POST', '/_local/clock', { body });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.now as string;
 };
@@ -38,18 +31,18 @@ const amsterdamHours = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], w
 
 describe('the local clock', () => {
   it('answers its time, moves forward only (422 backwards, 400 nonsense)', async () => {
-    const before = (await api.request('GET', '/_local/clock')).body.now;
+    const before = (await local.api.request('GET', '/_local/clock')).body.now;
     const after = await clock({ advance: 'PT1H' });
     expect(Date.parse(after) - Date.parse(before)).toBeGreaterThanOrEqual(3_600_000);
-    expect((await api.request('POST', '/_local/clock', { body: { set: '2020-01-01T00:00:00Z' } })).status).toBe(422);
-    expect((await api.request('POST', '/_local/clock', { body: { advance: 'three days' } })).status).toBe(400);
-    expect((await api.request('POST', '/_local/clock', { body: {} })).status).toBe(400);
+    expect((await local.api.request('POST', '/_local/clock', { body: { set: '2020-01-01T00:00:00Z' } })).status).toBe(422);
+    expect((await local.api.request('POST', '/_local/clock', { body: { advance: 'three days' } })).status).toBe(400);
+    expect((await local.api.request('POST', '/_local/clock', { body: {} })).status).toBe(400);
   });
 });
 
 describe('seed 004: reminders after 3 and 6 days untouched, auto-close after 12, still reopenable', () => {
   it('walks the timeline by the local clock; a touch by a person restarts it, the reminders do not', async () => {
-    const t = await tenantOnPreset(api, 'time-jira', 'jira-partner', { timezone: 'Europe/Paris', locale: 'fr' });
+    const t = await tenantOnPreset(local.api, 'time-jira', 'jira-partner', { timezone: 'Europe/Paris', locale: 'fr' });
     await clock({ set: '2026-12-01T10:00:00Z' });
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Licence Jira' })).body;
     await move(t, tk.id, 'en-cours');
@@ -86,7 +79,7 @@ describe('seed 004: reminders after 3 and 6 days untouched, auto-close after 12,
 
 describe('SLA clocks, exact to the minute', () => {
   it('response stops at the first wait on the customer and does not restart on reopen; resolution pauses and resumes', async () => {
-    const t = await tenantOnPreset(api, 'time-sla', 'jira-partner', { coverage: '24x7', timezone: 'UTC', sla: { response: { normal: 600 }, resolution: { medium: 6000 } } });
+    const t = await tenantOnPreset(local.api, 'time-sla', 'jira-partner', { coverage: '24x7', timezone: 'UTC', sla: { response: { normal: 600 }, resolution: { medium: 6000 } } });
     await clock({ set: '2027-01-04T08:00:00Z' });
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'SLA' })).body;
     expect(tk.sla.response).toMatchObject({ targetMinutes: 600, elapsedMinutes: 0, state: 'running' });
@@ -105,7 +98,7 @@ describe('SLA clocks, exact to the minute', () => {
     expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'stopped' });
     expect(now.sla.resolution).toMatchObject({ elapsedMinutes: 180, state: 'running' });
     // 24x7: due when the 5,820 minutes left have passed from now (as the answer was computed)
-    const clockNow = Date.parse((await api.request('GET', '/_local/clock')).body.now);
+    const clockNow = Date.parse((await local.api.request('GET', '/_local/clock')).body.now);
     expect(Date.parse(now.sla.resolution.dueAt) - clockNow).toBeLessThanOrEqual((6000 - 180) * 60_000);
     expect(Date.parse(now.sla.resolution.dueAt) - clockNow).toBeGreaterThan((6000 - 181) * 60_000);
     // third-party wait: both clocks paused
@@ -123,7 +116,7 @@ describe('SLA clocks, exact to the minute', () => {
   });
 
   it('a breach across a holiday weekend is recorded once, at the exact minute, raises the level, tells the team lead, and assu escalates', async () => {
-    const t = await tenantOnPreset(api, 'time-assu', 'assu', {
+    const t = await tenantOnPreset(local.api, 'time-assu', 'assu', {
       timezone: 'Europe/Amsterdam',
       coverage: 'business-hours',
       businessHours: amsterdamHours,
@@ -160,11 +153,11 @@ describe('SLA clocks, exact to the minute', () => {
 
 describe('boltrics: feedback period and the 30-day reopen window', () => {
   it('045 closes on its own after the feedback period; a closed ticket reopens within 30 days, not after', async () => {
-    const t = await tenantOnPreset(api, 'time-bolt', 'boltrics', { timezone: 'Europe/Amsterdam', feedbackDays: 10 });
+    const t = await tenantOnPreset(local.api, 'time-bolt', 'boltrics', { timezone: 'Europe/Amsterdam', feedbackDays: 10 });
     await clock({ set: '2028-02-01T09:00:00Z' });
     const a = (await t.as('alice').post('/v1/tickets', { subject: 'feedback' })).body;
     const b = (await t.as('alice').post('/v1/tickets', { subject: 'window' })).body;
-    await runtime.stepFunctions.idle(); // 010 → 012 by the lifecycle
+    await local.runtime.stepFunctions.idle(); // 010 → 012 by the lifecycle
     for (const id of [a.id, b.id]) for (const s of ['016-READY', '030-ANALYSIS', '045-TEST-CUSTOMER']) await move(t, id, s);
     const testing = Date.parse((await ticket(t, a.id)).statusSince);
     await clock({ advance: 'P9DT23H' });
@@ -183,14 +176,14 @@ describe('boltrics: feedback period and the 30-day reopen window', () => {
     expect(late.status).toBe(422);
     expect(late.body.detail).toMatch(/open a new ticket/);
     // the window's end also ended b's execution
-    await runtime.stepFunctions.idle();
+    await local.runtime.stepFunctions.idle();
     expect((await t.as('agent').get(`/v1/tickets/${b.id}/workflow`)).body).toMatchObject({ status: 'SUCCEEDED', currentState: 'Closed' });
   });
 });
 
 describe('seed 001: the urgent monitoring period', () => {
   it('nobody closes during it; at its end the escalation manager hears of it and only a manager closes', async () => {
-    const t = await tenantOnPreset(api, 'time-urgent', 'jira-partner', { monitoringDays: 7, timezone: 'UTC' });
+    const t = await tenantOnPreset(local.api, 'time-urgent', 'jira-partner', { monitoringDays: 7, timezone: 'UTC' });
     await clock({ set: '2028-04-03T09:00:00Z' });
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Production down' })).body;
     const answers = { workaround: false, coreBusinessAffected: true, financialImpact: 'high', usersAffected: 40, goLiveDate: null, contact: { name: 'A', phone: '1', email: 'a@acme.example', availability: '24/7' } };

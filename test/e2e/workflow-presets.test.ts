@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../local/runtime';
-import { Api, startTestRuntime } from '../support/api-client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useLocalRuntime } from '../support/api-client';
 import { eventually, tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
 
 /**
  * Named scenarios per seed preset, over HTTP on the local runtime: each walks the
  * seed's paths and its refusals, asserting the statuses the ticket passed through.
  */
-let runtime: LocalRuntime;
-let api: Api;
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  api = new Api(runtime.apiUrl);
-});
-afterAll(async () => runtime?.stop());
+const local = useLocalRuntime();
 
 type Who = Parameters<TenantFixture['as']>[0];
 
@@ -41,7 +34,7 @@ function walker(t: TenantFixture, id: string) {
 
 describe('boltrics (seed 000)', () => {
   let t: TenantFixture;
-  beforeAll(async () => (t = await tenantOnPreset(api, 'bolt', 'boltrics')));
+  beforeAll(async () => (t = await tenantOnPreset(local.api, 'bolt', 'boltrics')));
 
   it('HappyPath: wizard → submitted → moves on its own to new with a confirmation → intake → review → ready → analysis → test → closed', async () => {
     const draft = (await t.as('alice').post('/v1/tickets', { subject: 'Posting fails', draft: true, channel: 'portal' })).body;
@@ -105,7 +98,7 @@ describe('boltrics (seed 000)', () => {
 
 describe('jira-partner (seed 004)', () => {
   let t: TenantFixture;
-  beforeAll(async () => (t = await tenantOnPreset(api, 'jira', 'jira-partner')));
+  beforeAll(async () => (t = await tenantOnPreset(local.api, 'jira', 'jira-partner')));
 
   it('HappyPath: soumise → en cours → waits on the client → the answer resumes work → closed as consulting → reopened', async () => {
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Confluence upgrade', channel: 'api' })).body;
@@ -153,7 +146,7 @@ describe('jira-partner (seed 004)', () => {
 
 describe('assu (seed 003)', () => {
   let t: TenantFixture;
-  beforeAll(async () => (t = await tenantOnPreset(api, 'assu', 'assu')));
+  beforeAll(async () => (t = await tenantOnPreset(local.api, 'assu', 'assu')));
 
   it('HappyPath: wachtend op ondersteuning → in behandeling → opgelost → "terug naar actief" → opgelost komende update → gesloten by the customer', async () => {
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Polis export' })).body;
@@ -187,7 +180,7 @@ describe('assu (seed 003)', () => {
 
 describe('provider (seed 002)', () => {
   let t: TenantFixture;
-  beforeAll(async () => (t = await tenantOnPreset(api, 'prov', 'provider')));
+  beforeAll(async () => (t = await tenantOnPreset(local.api, 'prov', 'provider')));
 
   it('BugPath: open → pending evaluation → evaluated → scheduled → testing & staging → QA → release → monitor → closed', async () => {
     const bug = (await t.as('alice').post('/v1/tickets', { subject: 'Crash on login', type: 'bug', severity: 'severe' })).body;
@@ -228,7 +221,7 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
 
   for (const preset of presets) {
     it(`${preset}: the requester escalates; team lead and offering manager are notified; level rises`, async () => {
-      const t = await tenantOnPreset(api, `esc-${preset}`, preset);
+      const t = await tenantOnPreset(local.api, `esc-${preset}`, preset);
       const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Too slow', type: 'bug' })).body;
       const r = await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'No answer for a week' });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -242,7 +235,7 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
   }
 
   it('urgent: an incomplete questionnaire is 422 naming what is missing', async () => {
-    const t = await tenantOnPreset(api, 'urg1', 'jira-partner');
+    const t = await tenantOnPreset(local.api, 'urg1', 'jira-partner');
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Down' })).body;
     const r = await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'down', urgent: { workaround: false, contact: { name: 'A' } } });
     expect(r.status).toBe(422);
@@ -253,7 +246,7 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
   });
 
   it('urgent: criteria met → priority urgent; not met → processed as high with a public comment saying so', async () => {
-    const t = await tenantOnPreset(api, 'urg2', 'assu');
+    const t = await tenantOnPreset(local.api, 'urg2', 'assu');
     const down = (await t.as('alice').post('/v1/tickets', { subject: 'Production down' })).body;
     const urgent = await t.as('alice').post(`/v1/tickets/${down.id}/escalate`, { reason: 'stand still', urgent: urgentAnswers });
     expect(urgent.body).toMatchObject({ priority: 'urgent', escalation: { urgent: true, level: 1 }, sla: { response: { targetMinutes: 60 } } });
@@ -273,7 +266,7 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
   });
 
   it('urgent: a go-live tomorrow makes it urgent even with a workaround', async () => {
-    const t = await tenantOnPreset(api, 'urg3', 'provider', { timezone: 'Europe/Amsterdam' });
+    const t = await tenantOnPreset(local.api, 'urg3', 'provider', { timezone: 'Europe/Amsterdam' });
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Upgrade blocked', type: 'bug' })).body;
     const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + 86_400_000));
     const r = await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'go-live', urgent: { ...urgentAnswers, workaround: true, coreBusinessAffected: false, goLiveDate: tomorrow } });
@@ -281,7 +274,7 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
   });
 
   it('monitoring period: nobody closes a resolved urgent ticket before it ends (422); after it only a manager (403 for others)', async () => {
-    const monitored = await tenantOnPreset(api, 'mon1', 'jira-partner', { monitoringDays: 7 });
+    const monitored = await tenantOnPreset(local.api, 'mon1', 'jira-partner', { monitoringDays: 7 });
     const tk = (await monitored.as('alice').post('/v1/tickets', { subject: 'Down' })).body;
     await monitored.as('alice').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'down', urgent: urgentAnswers });
     const w = walker(monitored, tk.id);
@@ -291,7 +284,7 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
     await w.refused('fermee', 'manager', 422);
     expect((await monitored.as('alice').post(`/v1/tickets/${tk.id}/close`)).status).toBe(422);
 
-    const ended = await tenantOnPreset(api, 'mon2', 'jira-partner', { monitoringDays: 0 });
+    const ended = await tenantOnPreset(local.api, 'mon2', 'jira-partner', { monitoringDays: 0 });
     const tk2 = (await ended.as('alice').post('/v1/tickets', { subject: 'Down' })).body;
     await ended.as('alice').post(`/v1/tickets/${tk2.id}/escalate`, { reason: 'down', urgent: urgentAnswers });
     const w2 = walker(ended, tk2.id);
@@ -303,7 +296,7 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
   });
 
   it('split: staff split a multi-problem ticket into a linked one; customers may not', async () => {
-    const t = await tenantOnPreset(api, 'split', 'boltrics');
+    const t = await tenantOnPreset(local.api, 'split', 'boltrics');
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Two problems', priority: 'high' })).body;
     expect((await t.as('alice').post(`/v1/tickets/${tk.id}/split`, { subject: 'x' })).status).toBe(403);
     const r = await t.as('agent').post(`/v1/tickets/${tk.id}/split`, { subject: 'Printing is down', description: 'urgent part' });

@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,4 +75,15 @@ export class Api {
     }
     return { status: res.status, headers: res.headers, body: parsed as any };
   }
+}
+
+/** One local runtime for the test file: started before its tests, stopped after them. */
+export function useLocalRuntime(): { readonly runtime: LocalRuntime; readonly api: Api } {
+  const context = {} as { runtime: LocalRuntime; api: Api };
+  beforeAll(async () => {
+    context.runtime = await startTestRuntime();
+    context.api = new Api(context.runtime.apiUrl);
+  });
+  afterAll(async () => context.runtime?.stop());
+  return context;
 }
