@@ -70,7 +70,7 @@ export const deps: TicketDeps = {
     nudge: (tenantId, ticketId) => nudgeLifecycle(lifecycleDeps, tenantId, ticketId),
   },
   timers: timerDeps && {
-    sync: async (tenantId, ticket) => void (await syncTimers(timerDeps, tenantId, ticket)),
+    sync: async (tenantId, ticket, tenant) => void (await syncTimers(timerDeps, tenantId, ticket, tenant)),
   },
 };
 

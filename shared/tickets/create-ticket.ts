@@ -75,7 +75,7 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
     comments: [],
   });
   await followLifecycle(() => deps.lifecycle?.started(caller.tenantId, ticket));
-  await followLifecycle(() => deps.timers?.sync(caller.tenantId, ticket));
+  await followLifecycle(() => deps.timers?.sync(caller.tenantId, ticket, tenant));
   return withLiveSla(ticket, tenant.settings, new Date(now));
 }
 

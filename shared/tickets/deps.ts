@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator, SettingsStore, TicketStore, UserDirectory } from '../domain/ports';
 import type { Ticket } from '../domain/ticket';
 import type { Workflow } from '../domain/workflow';
+import type { TenantContext } from './tenant-context';
 
 /** What the ticket use cases tell the lifecycle after a change has committed. */
 export interface LifecycleHooks {
@@ -12,7 +13,8 @@ export interface LifecycleHooks {
 
 /** Keeps the ticket's schedules (SLA, reminders, auto-close) in line after a change. */
 export interface TimerHooks {
-  sync(tenantId: string, ticket: Ticket): Promise<void>;
+  /** `tenant` when the caller has it already (saves reading the settings again). */
+  sync(tenantId: string, ticket: Ticket, tenant?: TenantContext): Promise<void>;
 }
 
 /** Everything the ticket use cases need, wired once per process. */

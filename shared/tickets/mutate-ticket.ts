@@ -47,7 +47,7 @@ export async function mutateTicket(
     try {
       await deps.tickets.update(request.caller.tenantId, current.version, change);
       await followLifecycle(() => deps.lifecycle?.changed(request.caller.tenantId, current, change.ticket, tenant.workflow));
-      await followLifecycle(() => deps.timers?.sync(request.caller.tenantId, change.ticket));
+      await followLifecycle(() => deps.timers?.sync(request.caller.tenantId, change.ticket, tenant));
       return { ticket: withLiveSla(change.ticket, tenant.settings, now), comments: [...change.comments] };
     } catch (error) {
       if (!(error instanceof StaleWrite) || attempt >= MAX_ATTEMPTS) throw error;

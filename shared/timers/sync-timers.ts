@@ -33,10 +33,8 @@ export async function syncTimers(deps: TimerDeps, tenantId: string, ticket: Tick
   const context = tenant ?? (await loadTenant(deps.settings, tenantId));
   const desired = desiredTimers(ticket, context, deps.clock.now());
   const current = await deps.registry.get(tenantId, ticket.id);
-  let created = 0;
-  let moved = 0;
-  let deleted = 0;
   const next: Record<string, string> = {};
+  const calls: Promise<'created' | 'moved' | 'deleted'>[] = [];
   for (const kind of TIMER_KINDS) {
     const at = desired[kind];
     const name = scheduleName(tenantId, ticket.id, kind);
@@ -44,15 +42,18 @@ export async function syncTimers(deps: TimerDeps, tenantId: string, ticket: Tick
       const iso = at.toISOString();
       next[kind] = iso;
       if (current[kind] !== iso) {
-        await deps.scheduler.upsert(name, at, { tenantId, ticketId: ticket.id, kind, dueAt: iso });
-        if (current[kind]) moved++;
-        else created++;
+        const verb = current[kind] ? ('moved' as const) : ('created' as const);
+        calls.push(deps.scheduler.upsert(name, at, { tenantId, ticketId: ticket.id, kind, dueAt: iso }).then(() => verb));
       }
     } else if (current[kind]) {
-      await deps.scheduler.remove(name);
-      deleted++;
+      calls.push(deps.scheduler.remove(name).then(() => 'deleted' as const));
     }
   }
+  // independent schedules: one round trip's latency instead of one per schedule
+  const done = await Promise.all(calls);
+  const created = done.filter((d) => d === 'created').length;
+  const moved = done.filter((d) => d === 'moved').length;
+  const deleted = done.filter((d) => d === 'deleted').length;
   if (created + moved + deleted > 0) await deps.registry.put(tenantId, ticket.id, next);
   return { created, moved, deleted };
 }
