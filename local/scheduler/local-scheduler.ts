@@ -9,6 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { closeServer, listenLoopback } from '../common/loopback-server';
+import { offsetPage, type PageRules } from '../common/offset-pages';
 import type {
   CreateScheduleGroupInput,
   CreateScheduleInput,
@@ -33,7 +35,7 @@ import {
   type ScheduleState,
   type StoredTarget,
 } from './model';
-import { closeServer, createProtocolServer, listenLoopback } from './server';
+import { createProtocolServer } from './server';
 import { SchedulerStore } from './store';
 
 export interface Clock {
@@ -111,6 +113,12 @@ const JSON_INPUT_TARGET = /^arn:aws[\w-]*:(lambda|states|events):/;
 const STATES: readonly ScheduleState[] = ['ENABLED', 'DISABLED'];
 const ACTIONS: readonly ActionAfterCompletion[] = ['NONE', 'DELETE'];
 const MAX_PAGE = 100;
+const PAGES: PageRules = {
+  defaultSize: MAX_PAGE,
+  maxSize: MAX_PAGE,
+  invalidSize: (maxResults) => apiErrors.constraint('MaxResults', maxResults, `Member must have value between 1 and ${MAX_PAGE}`),
+  invalidToken: () => apiErrors.validation('Invalid NextToken.'),
+};
 const DEFAULT_RETRY_ATTEMPTS = 185;
 
 const systemClock: Clock = { now: () => new Date() };
@@ -186,9 +194,7 @@ export class LocalScheduler {
     if (this.server) throw new Error('already listening');
     const server = createProtocolServer((operation, input) => this.handle(operation, input), this.log);
     this.server = server;
-    const bound = await listenLoopback(server, port, host);
-    const hostPart = host.includes(':') ? `[${host}]` : host;
-    return { port: bound, endpoint: `http://${hostPart}:${bound}` };
+    return listenLoopback(server, port, host, 'EventBridge Scheduler');
   }
 
   /**
@@ -394,7 +400,7 @@ export class LocalScheduler {
       .filter((rec) => (groupName === undefined || rec.groupName === groupName) && (prefix === undefined || rec.name.startsWith(prefix)))
       .filter((rec) => input.State === undefined || rec.state === input.State)
       .sort((a, b) => (a.groupName < b.groupName ? -1 : a.groupName > b.groupName ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const { items, nextToken } = this.page(all, input.MaxResults, input.NextToken, `schedules:${groupName ?? ''}:${prefix ?? ''}:${input.State ?? ''}`);
+    const { items, nextToken } = offsetPage(all, input.MaxResults, input.NextToken, `schedules:${groupName ?? ''}:${prefix ?? ''}:${input.State ?? ''}`, PAGES);
     return {
       Schedules: items.map((rec) => ({
         Arn: rec.arn,
@@ -443,7 +449,7 @@ export class LocalScheduler {
   async listScheduleGroups(input: ListScheduleGroupsInput): Promise<{ ScheduleGroups: Array<Record<string, unknown>>; NextToken?: string }> {
     const prefix = this.optionalName(input.NamePrefix, 'NamePrefix');
     const all = [...this.groups.values()].filter((g) => prefix === undefined || g.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const { items, nextToken } = this.page(all, input.MaxResults, input.NextToken, `groups:${prefix ?? ''}`);
+    const { items, nextToken } = offsetPage(all, input.MaxResults, input.NextToken, `groups:${prefix ?? ''}`, PAGES);
     return { ScheduleGroups: items.map((g) => this.groupOutput(g)), ...(nextToken ? { NextToken: nextToken } : {}) };
   }
 
@@ -827,31 +833,5 @@ export class LocalScheduler {
 
   private assertOpen(): void {
     if (this.closed) throw apiErrors.closed();
-  }
-
-  private page<T>(all: readonly T[], maxResults: unknown, nextToken: unknown, scope: string): { items: T[]; nextToken?: string } {
-    let size = MAX_PAGE;
-    if (maxResults !== undefined && maxResults !== null) {
-      if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_PAGE) {
-        throw apiErrors.constraint('MaxResults', maxResults, `Member must have value between 1 and ${MAX_PAGE}`);
-      }
-      size = maxResults;
-    }
-    let offset = 0;
-    if (nextToken !== undefined && nextToken !== null) {
-      try {
-        const decoded = JSON.parse(Buffer.from(String(nextToken), 'base64url').toString('utf8')) as { o: number; s: string };
-        if (decoded.s !== scope || !Number.isInteger(decoded.o) || decoded.o < 0) throw new Error('scope');
-        offset = decoded.o;
-      } catch {
-        throw apiErrors.validation('Invalid NextToken.');
-      }
-    }
-    const items = all.slice(offset, offset + size);
-    const end = offset + items.length;
-    return {
-      items,
-      ...(end < all.length ? { nextToken: Buffer.from(JSON.stringify({ o: end, s: scope })).toString('base64url') } : {}),
-    };
   }
 }

@@ -11,11 +11,13 @@ import './polyfill';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { closeServer, listenLoopback } from '../common/loopback-server';
+import { offsetPage, type PageRules } from '../common/offset-pages';
 import { CheckpointStore } from './checkpoint-store';
 import { type Json, type JsonObject, type PreparedDefinition, prepareDefinition, replaceSentinel, startingAt, type TaskSpec } from './definition';
 import { apiErrors, RunInterrupted, SfnApiError, TaskFailure } from './errors';
 import { EXECUTION_STATUSES, type ExecutionRecord, type ExecutionStatus, type Position, type StoredHistoryEvent } from './model';
-import { closeServer, createProtocolServer, listenLoopback } from './server';
+import { createProtocolServer } from './server';
 
 export type { ExecutionStatus } from './model';
 
@@ -181,6 +183,13 @@ const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-
 const EXECUTION_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:execution:[\w-]+:[^:]+$/;
 const MAX_PAGE = 1000;
 const DEFAULT_PAGE = 100;
+const PAGES: PageRules = {
+  defaultSize: DEFAULT_PAGE,
+  maxSize: MAX_PAGE,
+  zeroMeansDefault: true,
+  invalidSize: () => apiErrors.validation(`maxResults must be between 0 and ${MAX_PAGE}`),
+  invalidToken: () => apiErrors.invalidToken('Invalid nextToken'),
+};
 
 const systemClock: Clock = { now: () => new Date() };
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -278,9 +287,7 @@ export class LocalStepFunctions {
     await this.ready;
     const server = createProtocolServer((operation, input) => this.handle(operation, input), this.log);
     this.server = server;
-    const bound = await listenLoopback(server, port, host);
-    const hostPart = host.includes(':') ? `[${host}]` : host;
-    return { port: bound, endpoint: `http://${hostPart}:${bound}` };
+    return listenLoopback(server, port, host, 'Step Functions');
   }
 
   /** Stops the server and every timer; running executions stay checkpointed for the next start. */
@@ -472,7 +479,7 @@ export class LocalStepFunctions {
     const all = [...this.runtimes.values()]
       .filter((rt) => rt.rec.stateMachineArn === entry.config.arn && (!input.statusFilter || rt.rec.status === input.statusFilter))
       .sort((a, b) => b.rec.startDate - a.rec.startDate || b.order - a.order);
-    const { items, nextToken } = this.page(all, input.maxResults, input.nextToken, `list:${entry.config.arn}:${input.statusFilter ?? ''}`);
+    const { items, nextToken } = offsetPage(all, input.maxResults, input.nextToken, `list:${entry.config.arn}:${input.statusFilter ?? ''}`, PAGES);
     return {
       executions: items.map(({ rec }) => ({
         executionArn: rec.executionArn,
@@ -496,7 +503,7 @@ export class LocalStepFunctions {
     await this.ready;
     const { rec } = this.runtime(input.executionArn);
     const ordered = input.reverseOrder ? [...rec.history].reverse() : rec.history;
-    const { items, nextToken } = this.page(ordered, input.maxResults, input.nextToken, `history:${rec.executionArn}:${input.reverseOrder ? 1 : 0}`);
+    const { items, nextToken } = offsetPage(ordered, input.maxResults, input.nextToken, `history:${rec.executionArn}:${input.reverseOrder ? 1 : 0}`, PAGES);
     const withData = input.includeExecutionData !== false;
     return {
       events: items.map((event) => {
@@ -1208,32 +1215,6 @@ export class LocalStepFunctions {
       machines.set(startAt, machine);
     }
     return machine;
-  }
-
-  private page<T>(all: readonly T[], maxResults: unknown, nextToken: unknown, scope: string): { items: T[]; nextToken?: string } {
-    let size = DEFAULT_PAGE;
-    if (maxResults !== undefined && maxResults !== null && maxResults !== 0) {
-      if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 0 || maxResults > MAX_PAGE) {
-        throw apiErrors.validation(`maxResults must be between 0 and ${MAX_PAGE}`);
-      }
-      size = maxResults;
-    }
-    let offset = 0;
-    if (nextToken !== undefined && nextToken !== null) {
-      try {
-        const decoded = JSON.parse(Buffer.from(String(nextToken), 'base64url').toString('utf8')) as { o: number; s: string };
-        if (decoded.s !== scope || !Number.isInteger(decoded.o) || decoded.o < 0) throw new Error('scope');
-        offset = decoded.o;
-      } catch {
-        throw apiErrors.invalidToken('Invalid nextToken');
-      }
-    }
-    const items = all.slice(offset, offset + size);
-    const end = offset + items.length;
-    return {
-      items,
-      ...(end < all.length ? { nextToken: Buffer.from(JSON.stringify({ o: end, s: scope })).toString('base64url') } : {}),
-    };
   }
 }
 
