@@ -3,7 +3,8 @@ import { IdParam, SplitBody } from '../../shared/http/schemas';
 import { splitTicket } from '../../shared/tickets/split-ticket';
 import { deps, idempotency } from '../../shared/wiring';
 
-export const handler = httpRoute({ params: { id: IdParam }, body: SplitBody, idempotency }, async ({ caller, params, body, expectedVersion }) => ({
-  status: 201,
-  body: await splitTicket(deps, { caller, idOrKey: params.id!, expectedVersion }, body),
-}));
+/** CONTRACT section 4: 201 with the new ticket; the original links to it (`links`). */
+export const handler = httpRoute({ params: { id: IdParam }, body: SplitBody, idempotency }, async ({ caller, params, body, expectedVersion }) => {
+  const { created } = await splitTicket(deps, { caller, idOrKey: params.id!, expectedVersion }, body);
+  return { status: 201, body: created, version: created.version };
+});

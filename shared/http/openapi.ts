@@ -34,7 +34,7 @@ const OPERATIONS: Record<string, Operation> = {
   listComments: { query: S.PageQuery, response: commentPage },
   listHistory: { query: S.PageQuery, response: historyPage },
   escalateTicket: { body: S.EscalateBody, response: S.TicketSchema },
-  splitTicket: { body: S.SplitBody, response: S.SplitResultSchema, status: 201 },
+  splitTicket: { body: S.SplitBody, response: S.TicketSchema, status: 201 },
   getTicketWorkflow: { response: S.WorkflowExecutionSchema },
   repairTicketWorkflow: { body: S.EmptyBody, response: S.WorkflowRepairSchema },
 };

@@ -287,8 +287,6 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem' });
 
-export const SplitResultSchema = z.object({ created: TicketSchema, original: TicketSchema }).meta({ id: 'SplitResult' });
-
 export const WorkflowExecutionSchema = z
   .object({
     executionArn: z.string().nullable(),
