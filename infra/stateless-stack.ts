@@ -97,11 +97,7 @@ export class TicketflowStatelessStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.userPool.addTrigger(
-      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-      this.preTokenGeneration.function,
-      cognito.LambdaVersion.V2_0,
-    );
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.preTokenGeneration.function, cognito.LambdaVersion.V2_0);
 
     const customAttributeNames = CUSTOM_ATTRIBUTES as unknown as string[];
     this.userPoolClient = this.userPool.addClient('ApiClient', {
@@ -120,9 +116,7 @@ export class TicketflowStatelessStack extends Stack {
         .withCustomAttributes(...customAttributeNames),
       // Users must never set their own tenant, role or company: only an administrator
       // (AdminUpdateUserAttributes) can. Their name, e-mail and language are theirs.
-      writeAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, fullname: true })
-        .withCustomAttributes('locale'),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }).withCustomAttributes('locale'),
     });
 
     this.authorizer = new HttpJwtAuthorizer('CognitoJwt', this.userPool.userPoolProviderUrl, {

@@ -6,7 +6,7 @@ import { putSettings, putUser } from '../shared/admin/tenant-admin';
 export const DEMO_TENANT = 'demo';
 
 /** CONTRACT section 9: the users every newcomer gets a ready curl line for. */
-export const DEMO_USERS: readonly (Pick<DirectoryUser, 'id' | 'email' | 'name' | 'role' | 'org'>)[] = [
+export const DEMO_USERS: readonly Pick<DirectoryUser, 'id' | 'email' | 'name' | 'role' | 'org'>[] = [
   { id: 'alice', email: 'alice@acme.example', name: 'Alice (Acme)', role: 'customer', org: 'acme' },
   { id: 'bob', email: 'bob@acme.example', name: 'Bob (Acme)', role: 'customer', org: 'acme' },
   { id: 'carol', email: 'carol@globex.example', name: 'Carol (Globex)', role: 'customer', org: 'globex' },

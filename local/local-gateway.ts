@@ -133,7 +133,14 @@ function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): v
   res.end(result.body ?? '');
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: RouteDefinition, params: Record<string, string>, claims: Record<string, string>, body: string): HttpEvent {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: RouteDefinition,
+  params: Record<string, string>,
+  claims: Record<string, string>,
+  body: string,
+): HttpEvent {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};

@@ -12,7 +12,12 @@ const TOKEN_TTL_SECONDS = 12 * 3600;
 /** Body of `POST /_local/token`: the claims the AWS authorizer would pass, nothing more. */
 export const TokenRequest = z
   .strictObject({
-    tid: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    tid: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .optional(),
     sub: z.string().min(1).max(200),
     role: z.enum(ROLES),
     org: z.string().min(1).max(200).optional(),

@@ -43,7 +43,10 @@ async function main() {
     'A ready curl line per role (get a token, then list tickets):',
   ];
   const who = [
-    ...DEMO_USERS.map((u) => ({ label: `${u.role} ${u.email}`, claims: { tid: DEMO_TENANT, sub: u.id, role: u.role, email: u.email, ...(u.org ? { org: u.org } : {}) } })),
+    ...DEMO_USERS.map((u) => ({
+      label: `${u.role} ${u.email}`,
+      claims: { tid: DEMO_TENANT, sub: u.id, role: u.role, email: u.email, ...(u.org ? { org: u.org } : {}) },
+    })),
     { label: `finance ${DEMO_FINANCE.email}`, claims: { sub: DEMO_FINANCE.sub, role: DEMO_FINANCE.role, email: DEMO_FINANCE.email } },
   ];
   for (const { label, claims } of who) {

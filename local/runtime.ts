@@ -54,8 +54,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   mkdirSync(options.dataDir, { recursive: true });
   let dynamo: DynamoDbLocal | undefined;
   const endpoint =
-    options.dynamoEndpoint ??
-    (dynamo = await startDynamoDbLocal({ dataDir: join(options.dataDir, 'dynamodb'), port: options.dynamoPort })).endpoint;
+    options.dynamoEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: join(options.dataDir, 'dynamodb'), port: options.dynamoPort })).endpoint;
   const tableName = options.tableName ?? 'ticketflow';
   let stepFunctions: LocalStepFunctions | undefined;
   let scheduler: LocalScheduler | undefined;
@@ -138,7 +137,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       },
       'GET /_local/clock': async () => ({ status: 200, body: { now: clock.now().toISOString() } }),
       'POST /_local/clock': async (_req, body) => {
-        const problem = (status: number, detail: string) => ({ status, body: { type: 'about:blank', title: status === 422 ? 'Refused' : 'Invalid request', status, detail } });
+        const problem = (status: number, detail: string) => ({
+          status,
+          body: { type: 'about:blank', title: status === 422 ? 'Refused' : 'Invalid request', status, detail },
+        });
         let json: { advance?: unknown; set?: unknown };
         try {
           json = JSON.parse(body || '{}') as typeof json;

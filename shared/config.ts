@@ -39,8 +39,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function schedulesFrom(env: Record<string, string | undefined>): Config['schedules'] {
-  const [groupName, targetArn, roleArn, deadLetterArn] = [ENV.scheduleGroup, ENV.timerTargetArn, ENV.schedulerRoleArn, ENV.timerDeadLetterArn].map((k) => env[k]);
+  const [groupName, targetArn, roleArn, deadLetterArn] = [ENV.scheduleGroup, ENV.timerTargetArn, ENV.schedulerRoleArn, ENV.timerDeadLetterArn].map(
+    (k) => env[k],
+  );
   if (!groupName && !targetArn && !roleArn && !deadLetterArn) return undefined;
-  if (!groupName || !targetArn || !roleArn || !deadLetterArn) throw new Error('Invalid configuration: the scheduler needs SCHEDULE_GROUP, TIMER_TARGET_ARN, SCHEDULER_ROLE_ARN and TIMER_DLQ_ARN together');
+  if (!groupName || !targetArn || !roleArn || !deadLetterArn)
+    throw new Error('Invalid configuration: the scheduler needs SCHEDULE_GROUP, TIMER_TARGET_ARN, SCHEDULER_ROLE_ARN and TIMER_DLQ_ARN together');
   return { groupName, targetArn, roleArn, deadLetterArn };
 }

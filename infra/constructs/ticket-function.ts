@@ -210,8 +210,7 @@ export class TicketFunction extends Construct {
     if (!policy) return;
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by tracing: ACTIVE).',
+      reason: 'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by tracing: ACTIVE).',
     });
     const table = props.table;
     if (!table || props.tableAccess === 'none') return;

@@ -70,9 +70,7 @@ export class TicketLifecycle extends Construct {
       stateMachineName: LIFECYCLE_STATE_MACHINE_NAME,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromFile(definitionFile),
-      definitionSubstitutions: Object.fromEntries(
-        LIFECYCLE_FUNCTIONS.map((t) => [t.placeholder, functions.get(t.id)!.function.functionArn]),
-      ),
+      definitionSubstitutions: Object.fromEntries(LIFECYCLE_FUNCTIONS.map((t) => [t.placeholder, functions.get(t.id)!.function.functionArn])),
       // ALL, not ERROR: with includeExecutionData off, each event is a state name, a type
       // and a timestamp, no input or output (customer data stays out of the logs). A ticket
       // moves through a few states per change, so the volume is small, and ALL gives the

@@ -12,9 +12,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws';
 
 export class JavaMissingError extends Error {
   constructor(tool: 'java' | 'javac') {
-    super(
-      `DynamoDB Local needs Java 17+ with \`${tool}\` on PATH: install a JDK, e.g. \`apt-get install -y openjdk-17-jdk-headless\`.`,
-    );
+    super(`DynamoDB Local needs Java 17+ with \`${tool}\` on PATH: install a JDK, e.g. \`apt-get install -y openjdk-17-jdk-headless\`.`);
     this.name = 'JavaMissingError';
   }
 }
@@ -32,12 +30,7 @@ const LAUNCHER_SOURCE = fileURLToPath(new URL(`./${LAUNCHER}.java`, import.meta.
 const READY_TIMEOUT_MS = 30_000;
 const KILL_AFTER_MS = 5_000;
 
-export async function startDynamoDbLocal(opts: {
-  dataDir: string;
-  port: number;
-  inMemory?: boolean;
-  log?: (line: string) => void;
-}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(opts: { dataDir: string; port: number; inMemory?: boolean; log?: (line: string) => void }): Promise<DynamoDbLocal> {
   const log = opts.log ?? (() => {});
   if (!onPath('java')) throw new JavaMissingError('java');
   const { jar, libDir, cacheDir } = locateJar();
@@ -125,10 +118,7 @@ export async function startDynamoDbLocal(opts: {
  * Polls ListTables until our launcher says it is listening and the endpoint answers;
  * fails fast if the JVM exits first (bad -dbPath, port taken, old Java, ...).
  */
-async function waitUntilReady(
-  endpoint: string,
-  proc: { failure: () => string | undefined; listening: () => boolean; stderr: () => string },
-): Promise<void> {
+async function waitUntilReady(endpoint: string, proc: { failure: () => string | undefined; listening: () => boolean; stderr: () => string }): Promise<void> {
   // One attempt per poll: the SDK's retry back-off would only slow readiness down.
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -178,11 +168,7 @@ function compileLauncher(cacheDir: string, jar: string, libDir: string): void {
   // own instance) never see a half-written class file.
   const tmp = mkdtempSync(join(cacheDir, 'build-'));
   try {
-    const res = spawnSync(
-      'javac',
-      ['-nowarn', '-d', tmp, '-cp', [jar, join(libDir, '*')].join(delimiter), LAUNCHER_SOURCE],
-      { encoding: 'utf8' },
-    );
+    const res = spawnSync('javac', ['-nowarn', '-d', tmp, '-cp', [jar, join(libDir, '*')].join(delimiter), LAUNCHER_SOURCE], { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`javac failed for ${LAUNCHER_SOURCE}:\n${res.stderr || res.error?.message}`);
     renameSync(join(tmp, `${LAUNCHER}.class`), classFile);
   } finally {

@@ -42,9 +42,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   const present = new Set((table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
   const missing = GLOBAL_SECONDARY_INDEXES.filter((i) => !present.has(i.name)).map((i) => i.name);
   if (missing.length > 0) {
-    throw new Error(
-      `Table ${tableName} exists but lacks GSI(s) ${missing.join(', ')}; delete the local data directory to recreate it.`,
-    );
+    throw new Error(`Table ${tableName} exists but lacks GSI(s) ${missing.join(', ')}; delete the local data directory to recreate it.`);
   }
 }
 

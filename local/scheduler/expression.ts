@@ -26,9 +26,7 @@ export function isValidTimezone(zone: string): boolean {
  */
 export function dueInstant(expression: string, timezone: string = DEFAULT_TIMEZONE): number {
   if (RECURRING.test(expression)) {
-    throw apiErrors.validation(
-      'Only at() expressions are supported by the local EventBridge Scheduler; rate() and cron() schedules are not run locally.',
-    );
+    throw apiErrors.validation('Only at() expressions are supported by the local EventBridge Scheduler; rate() and cron() schedules are not run locally.');
   }
   const match = AT.exec(expression);
   if (!match) throw apiErrors.validation(`Invalid Schedule Expression ${expression.slice(0, 256)}.`);
@@ -50,4 +48,3 @@ export function dueInstant(expression: string, timezone: string = DEFAULT_TIMEZO
   // No candidate: the wall time falls in a gap; luxon has moved it forward by the gap.
   return candidates.size > 0 ? Math.min(...candidates) : local.toMillis();
 }
-

@@ -126,7 +126,6 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const keyOf = (groupName: string, name: string) => `${groupName}\u0000${name}`;
 const INTERRUPTED = Symbol('interrupted');
 
-
 interface ParsedSchedule {
   name: string;
   groupName: string;
@@ -395,7 +394,8 @@ export class LocalScheduler {
   async listSchedules(input: ListSchedulesInput): Promise<{ Schedules: Array<Record<string, unknown>>; NextToken?: string }> {
     const groupName = this.optionalName(input.GroupName, 'ScheduleGroup');
     const prefix = this.optionalName(input.NamePrefix, 'NamePrefix');
-    if (input.State !== undefined && !STATES.includes(input.State as ScheduleState)) throw apiErrors.constraint('State', input.State, 'Member must satisfy enum value set: [ENABLED, DISABLED]');
+    if (input.State !== undefined && !STATES.includes(input.State as ScheduleState))
+      throw apiErrors.constraint('State', input.State, 'Member must satisfy enum value set: [ENABLED, DISABLED]');
     const all = [...this.schedules.values()]
       .filter((rec) => (groupName === undefined || rec.groupName === groupName) && (prefix === undefined || rec.name.startsWith(prefix)))
       .filter((rec) => input.State === undefined || rec.state === input.State)
@@ -448,7 +448,9 @@ export class LocalScheduler {
 
   async listScheduleGroups(input: ListScheduleGroupsInput): Promise<{ ScheduleGroups: Array<Record<string, unknown>>; NextToken?: string }> {
     const prefix = this.optionalName(input.NamePrefix, 'NamePrefix');
-    const all = [...this.groups.values()].filter((g) => prefix === undefined || g.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const all = [...this.groups.values()]
+      .filter((g) => prefix === undefined || g.name.startsWith(prefix))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const { items, nextToken } = offsetPage(all, input.MaxResults, input.NextToken, `groups:${prefix ?? ''}`, PAGES);
     return { ScheduleGroups: items.map((g) => this.groupOutput(g)), ...(nextToken ? { NextToken: nextToken } : {}) };
   }
@@ -622,11 +624,13 @@ export class LocalScheduler {
     const state = raw.State ?? 'ENABLED';
     if (!STATES.includes(state as ScheduleState)) throw apiErrors.constraint('State', state, 'Member must satisfy enum value set: [ENABLED, DISABLED]');
     const action = raw.ActionAfterCompletion ?? 'NONE';
-    if (!ACTIONS.includes(action as ActionAfterCompletion)) throw apiErrors.constraint('ActionAfterCompletion', action, 'Member must satisfy enum value set: [NONE, DELETE]');
+    if (!ACTIONS.includes(action as ActionAfterCompletion))
+      throw apiErrors.constraint('ActionAfterCompletion', action, 'Member must satisfy enum value set: [NONE, DELETE]');
 
     const window = raw.FlexibleTimeWindow;
     if (!isObject(window)) throw apiErrors.constraint('FlexibleTimeWindow', undefined, 'Member must not be null');
-    if (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE') throw apiErrors.constraint('FlexibleTimeWindow.Mode', window.Mode, 'Member must satisfy enum value set: [OFF, FLEXIBLE]');
+    if (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE')
+      throw apiErrors.constraint('FlexibleTimeWindow.Mode', window.Mode, 'Member must satisfy enum value set: [OFF, FLEXIBLE]');
     const minutes = window.MaximumWindowInMinutes;
     if (window.Mode === 'FLEXIBLE' && (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > 1440)) {
       throw apiErrors.validation('MaximumWindowInMinutes must be between 1 and 1440 when Mode is FLEXIBLE.');
@@ -634,11 +638,14 @@ export class LocalScheduler {
 
     const target = this.parseTarget(raw.Target);
     const description = raw.Description;
-    if (description !== undefined && (typeof description !== 'string' || description.length > 512)) throw apiErrors.constraint('Description', description, 'Member must have length less than or equal to 512');
+    if (description !== undefined && (typeof description !== 'string' || description.length > 512))
+      throw apiErrors.constraint('Description', description, 'Member must have length less than or equal to 512');
     const kmsKeyArn = raw.KmsKeyArn;
-    if (kmsKeyArn !== undefined && (typeof kmsKeyArn !== 'string' || kmsKeyArn.length < 1 || kmsKeyArn.length > 2048)) throw apiErrors.constraint('KmsKeyArn', kmsKeyArn, 'Member must have length between 1 and 2048');
+    if (kmsKeyArn !== undefined && (typeof kmsKeyArn !== 'string' || kmsKeyArn.length < 1 || kmsKeyArn.length > 2048))
+      throw apiErrors.constraint('KmsKeyArn', kmsKeyArn, 'Member must have length between 1 and 2048');
     const clientToken = raw.ClientToken;
-    if (clientToken !== undefined && (typeof clientToken !== 'string' || clientToken.length < 1 || clientToken.length > 64)) throw apiErrors.constraint('ClientToken', clientToken, 'Member must have length between 1 and 64');
+    if (clientToken !== undefined && (typeof clientToken !== 'string' || clientToken.length < 1 || clientToken.length > 64))
+      throw apiErrors.constraint('ClientToken', clientToken, 'Member must have length between 1 and 64');
     const startDate = this.optionalDate(raw.StartDate, 'StartDate');
     const endDate = this.optionalDate(raw.EndDate, 'EndDate');
 
@@ -663,10 +670,13 @@ export class LocalScheduler {
   private parseTarget(value: unknown): StoredTarget {
     if (!isObject(value)) throw apiErrors.constraint('Target', undefined, 'Member must not be null');
     const { Arn, RoleArn, Input, DeadLetterConfig, RetryPolicy } = value;
-    if (typeof Arn !== 'string' || Arn.length < 1 || Arn.length > 1600) throw apiErrors.constraint('Target.Arn', Arn, 'Member must have length between 1 and 1600');
-    if (typeof RoleArn !== 'string' || !ROLE_ARN.test(RoleArn)) throw apiErrors.constraint('Target.RoleArn', RoleArn, `Member must satisfy regular expression pattern: ${ROLE_ARN.source}`);
+    if (typeof Arn !== 'string' || Arn.length < 1 || Arn.length > 1600)
+      throw apiErrors.constraint('Target.Arn', Arn, 'Member must have length between 1 and 1600');
+    if (typeof RoleArn !== 'string' || !ROLE_ARN.test(RoleArn))
+      throw apiErrors.constraint('Target.RoleArn', RoleArn, `Member must satisfy regular expression pattern: ${ROLE_ARN.source}`);
     if (Input !== undefined) {
-      if (typeof Input !== 'string' || Input.length < 1) throw apiErrors.constraint('Target.Input', Input, 'Member must have length greater than or equal to 1');
+      if (typeof Input !== 'string' || Input.length < 1)
+        throw apiErrors.constraint('Target.Input', Input, 'Member must have length greater than or equal to 1');
       if (JSON_INPUT_TARGET.test(Arn)) {
         try {
           JSON.parse(Input);
@@ -678,7 +688,8 @@ export class LocalScheduler {
     if (DeadLetterConfig !== undefined) {
       if (!isObject(DeadLetterConfig)) throw apiErrors.constraint('Target.DeadLetterConfig', DeadLetterConfig, 'Member must be a structure');
       const dlq = DeadLetterConfig.Arn;
-      if (dlq !== undefined && (typeof dlq !== 'string' || !SQS_ARN.test(dlq))) throw apiErrors.constraint('Target.DeadLetterConfig.Arn', dlq, `Member must satisfy regular expression pattern: ${SQS_ARN.source}`);
+      if (dlq !== undefined && (typeof dlq !== 'string' || !SQS_ARN.test(dlq)))
+        throw apiErrors.constraint('Target.DeadLetterConfig.Arn', dlq, `Member must satisfy regular expression pattern: ${SQS_ARN.source}`);
     }
     if (RetryPolicy !== undefined) {
       if (!isObject(RetryPolicy)) throw apiErrors.constraint('Target.RetryPolicy', RetryPolicy, 'Member must be a structure');
@@ -766,7 +777,9 @@ export class LocalScheduler {
     });
   }
 
-  private recordFields(parsed: ParsedSchedule): Omit<ScheduleRecord, 'v' | 'arn' | 'creationDate' | 'lastModificationDate' | 'clientToken' | 'seq' | 'revision'> {
+  private recordFields(
+    parsed: ParsedSchedule,
+  ): Omit<ScheduleRecord, 'v' | 'arn' | 'creationDate' | 'lastModificationDate' | 'clientToken' | 'seq' | 'revision'> {
     const { clientToken: _token, ...fields } = parsed;
     return fields;
   }

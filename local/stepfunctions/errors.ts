@@ -17,8 +17,7 @@ export const apiErrors = {
   stateMachineDoesNotExist: (arn: string) => new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`),
   executionDoesNotExist: (arn: string) => new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`),
   executionAlreadyExists: (arn: string) => new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`),
-  taskTimedOut: () =>
-    new SfnApiError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'", 'com.amazonaws.swf.base.model#TaskTimedOut'),
+  taskTimedOut: () => new SfnApiError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'", 'com.amazonaws.swf.base.model#TaskTimedOut'),
   invalidToken: (what = 'Invalid Token') => new SfnApiError('InvalidToken', what),
   invalidOutput: () => new SfnApiError('InvalidOutput', 'Invalid State Machine Execution Output'),
   invalidExecutionInput: () => new SfnApiError('InvalidExecutionInput', 'Invalid State Machine Execution Input'),

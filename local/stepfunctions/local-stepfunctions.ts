@@ -402,7 +402,12 @@ export class LocalStepFunctions {
     }
   }
 
-  async startExecution(input: { stateMachineArn: string; name?: string; input?: string; traceHeader?: string }): Promise<{ executionArn: string; startDate: Date }> {
+  async startExecution(input: {
+    stateMachineArn: string;
+    name?: string;
+    input?: string;
+    traceHeader?: string;
+  }): Promise<{ executionArn: string; startDate: Date }> {
     await this.ready;
     this.assertOpen();
     const entry = this.machineEntry(input.stateMachineArn);
@@ -946,7 +951,9 @@ export class LocalStepFunctions {
     if (token) this.tokens.set(token, pending);
     if (deadline !== undefined) {
       pending.due = this.schedule(rt, deadline, () =>
-        kind === 'wait' ? this.settle(pending, { kind: 'success', output: pending.waitOutput ?? null }) : this.settle(pending, { kind: 'timeout', error: 'States.Timeout' }),
+        kind === 'wait'
+          ? this.settle(pending, { kind: 'success', output: pending.waitOutput ?? null })
+          : this.settle(pending, { kind: 'timeout', error: 'States.Timeout' }),
       );
     }
     if (heartbeatSeconds) {

@@ -23,12 +23,20 @@ export async function putSettings(store: SettingsStore, caller: TenantCaller, in
     else {
       const problems = validateWorkflowDefinition(input.workflow);
       if (problems.length > 0)
-        throw invalid('The workflow definition is invalid.', problems.map((p) => ({ ...p, path: `workflow.${p.path}` })));
+        throw invalid(
+          'The workflow definition is invalid.',
+          problems.map((p) => ({ ...p, path: `workflow.${p.path}` })),
+        );
     }
   }
   const effective = tenantSettings(caller.tenantId, input);
   // A calendar with no working time, overlapping ranges or an unknown zone could never give an SLA figure.
-  const calendar = calendarProblems({ timezone: effective.timezone, coverage: effective.coverage, businessHours: effective.businessHours, holidays: effective.holidays });
+  const calendar = calendarProblems({
+    timezone: effective.timezone,
+    coverage: effective.coverage,
+    businessHours: effective.businessHours,
+    holidays: effective.holidays,
+  });
   if (calendar.length > 0) throw invalid('The business calendar is invalid.', calendar);
   await store.put(caller.tenantId, input);
   return effective;

@@ -123,7 +123,12 @@ export interface LifecycleRegistry {
   /** Records the first execution; false when one is already recorded. */
   create(tenantId: string, ticketId: string, executionArn: string): Promise<boolean>;
   /** Stores the waiting state's token, only while `executionArn` is still the ticket's execution. */
-  registerWait(tenantId: string, ticketId: string, executionArn: string, wait: { state: string; category: string; token: string; since: string }): Promise<boolean>;
+  registerWait(
+    tenantId: string,
+    ticketId: string,
+    executionArn: string,
+    wait: { state: string; category: string; token: string; since: string },
+  ): Promise<boolean>;
   /** Removes the token if it is still `token`: whoever succeeds is the one who may use it. */
   takeToken(tenantId: string, ticketId: string, token: string): Promise<boolean>;
   markEnded(tenantId: string, ticketId: string, executionArn: string, state: string): Promise<boolean>;

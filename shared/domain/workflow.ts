@@ -1,17 +1,7 @@
 import type { Role } from './identity';
 
 /** Fixed categories: the lifecycle state machine is written against these, statuses are tenant data. */
-export const CATEGORIES = [
-  'draft',
-  'new',
-  'active',
-  'waiting_customer',
-  'waiting_third_party',
-  'scheduled',
-  'resolved',
-  'closed',
-  'cancelled',
-] as const;
+export const CATEGORIES = ['draft', 'new', 'active', 'waiting_customer', 'waiting_third_party', 'scheduled', 'resolved', 'closed', 'cancelled'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export const TICKET_TYPES = ['incident', 'question', 'bug', 'feature', 'custom', 'integration'] as const;
@@ -96,16 +86,12 @@ export class Workflow {
 
   /** The transition that lets `role` move a ticket of `type` from `from` to `to`, if any. */
   findTransition(from: string, to: string, role: Role, type: TicketType): WorkflowTransition | undefined {
-    return this.definition.transitions.find(
-      (t) => t.from === from && t.to === to && t.roles.includes(role) && (!t.types || t.types.includes(type)),
-    );
+    return this.definition.transitions.find((t) => t.from === from && t.to === to && t.roles.includes(role) && (!t.types || t.types.includes(type)));
   }
 
   /** Where the ticket may go next, for this role and type: what clients show as buttons. */
   nextStatuses(from: string, role: Role, type: TicketType): string[] {
-    return this.definition.transitions
-      .filter((t) => t.from === from && t.roles.includes(role) && (!t.types || t.types.includes(type)))
-      .map((t) => t.to);
+    return this.definition.transitions.filter((t) => t.from === from && t.roles.includes(role) && (!t.types || t.types.includes(type))).map((t) => t.to);
   }
 }
 
@@ -116,8 +102,7 @@ export function validateWorkflowDefinition(def: WorkflowDefinition): { path: str
   def.statuses.forEach((s, i) => {
     if (ids.has(s.id)) problems.push({ path: `statuses.${i}.id`, message: `duplicate status id ${s.id}` });
     ids.add(s.id);
-    if (!(CATEGORIES as readonly string[]).includes(s.category))
-      problems.push({ path: `statuses.${i}.category`, message: `unknown category ${s.category}` });
+    if (!(CATEGORIES as readonly string[]).includes(s.category)) problems.push({ path: `statuses.${i}.category`, message: `unknown category ${s.category}` });
   });
   def.transitions.forEach((t, i) => {
     if (!ids.has(t.from)) problems.push({ path: `transitions.${i}.from`, message: `unknown status ${t.from}` });

@@ -41,8 +41,16 @@ type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
 const claimsSchema = z.object({
   // `system` is reserved for automations: no token may act as them.
-  sub: z.string().min(1).refine((sub) => sub !== SYSTEM_SUB),
-  tid: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  sub: z
+    .string()
+    .min(1)
+    .refine((sub) => sub !== SYSTEM_SUB),
+  tid: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9-]*$/)
+    .optional(),
   role: z.enum(ROLES),
   org: z.string().min(1).optional(),
   email: z.string().min(1).optional(),
@@ -77,9 +85,7 @@ function decodePathParameter(value: string | undefined): string | undefined {
 const zodErrors = (error: z.ZodError, prefix = ''): FieldError[] =>
   error.issues.flatMap((i) => {
     const at = (extra: string[] = []) => [prefix, ...i.path.map(String), ...extra].filter(Boolean).join('.');
-    return i.code === 'unrecognized_keys'
-      ? i.keys.map((key) => ({ path: at([key]), message: `unknown field ${key}` }))
-      : [{ path: at(), message: i.message }];
+    return i.code === 'unrecognized_keys' ? i.keys.map((key) => ({ path: at([key]), message: `unknown field ${key}` })) : [{ path: at(), message: i.message }];
   });
 
 function parseBody(event: HttpEvent, schema: z.ZodType): unknown {
@@ -154,8 +160,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
     const request = { caller, body, query, params, expectedVersion: expectedVersion(event) } as RequestContext<Infer<B>, Infer<Q>>;
     const key = header(event, 'idempotency-key');
     if (!spec.idempotency || key === undefined) return respond(await run(request));
-    if (!IDEMPOTENCY_KEY.test(key))
-      throw invalid('Idempotency-Key must be 1–255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+    if (!IDEMPOTENCY_KEY.test(key)) throw invalid('Idempotency-Key must be 1–255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid' }]);
     return idempotent(spec.idempotency, caller, key, event, () => run(request));
   };
 
@@ -199,6 +204,11 @@ async function idempotent(store: IdempotencyStore, caller: TenantCaller, key: st
     response = toProblem(error);
   }
   if ((response.statusCode ?? 500) >= 500) await store.release(scope);
-  else await store.complete(scope, { statusCode: response.statusCode ?? 200, headers: (response.headers ?? {}) as Record<string, string>, body: String(response.body ?? '') });
+  else
+    await store.complete(scope, {
+      statusCode: response.statusCode ?? 200,
+      headers: (response.headers ?? {}) as Record<string, string>,
+      body: String(response.body ?? ''),
+    });
   return response;
 }

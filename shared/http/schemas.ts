@@ -90,7 +90,10 @@ const labels = z.strictObject({ en: z.string().min(1), nl: z.string().min(1), fr
 export const WorkflowDefinitionSchema = z
   .strictObject({
     id: z.string().min(1).max(100),
-    statuses: z.array(z.strictObject({ id: z.string().min(1).max(100), category: z.enum(CATEGORIES), labels })).min(1).max(200),
+    statuses: z
+      .array(z.strictObject({ id: z.string().min(1).max(100), category: z.enum(CATEGORIES), labels }))
+      .min(1)
+      .max(200),
     transitions: z
       .array(
         z.strictObject({
@@ -173,7 +176,11 @@ export const PutUserBody = z
   .meta({ id: 'UserInput' });
 
 /** Path parameters: ids and keys are short and plain, anything else is a 400 (or 404 for the ticket). */
-export const IdParam = z.string().min(1).max(100).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, . _ @ - only');
+export const IdParam = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, . _ @ - only');
 
 export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),

@@ -16,9 +16,27 @@ export interface LifecycleFunction {
 export const LIFECYCLE_FUNCTIONS: readonly LifecycleFunction[] = [
   // markEnded/unmarkEnded write the LIFECYCLE item
   { id: 'ReadTicket', placeholder: 'SyncTicketFunctionArn', entry: 'functions/lifecycle/read-ticket.ts', tableAccess: 'readwrite', stateMachine: [] },
-  { id: 'AwaitTicket', placeholder: 'AwaitTicketFunctionArn', entry: 'functions/lifecycle/await-ticket.ts', tableAccess: 'readwrite', stateMachine: ['respond'] },
-  { id: 'AdvanceTicket', placeholder: 'AdvanceTicketFunctionArn', entry: 'functions/lifecycle/advance-ticket.ts', tableAccess: 'readwrite', stateMachine: ['start', 'respond'] },
-  { id: 'ContinueTicket', placeholder: 'ContinueTicketFunctionArn', entry: 'functions/lifecycle/continue-ticket.ts', tableAccess: 'readwrite', stateMachine: ['start'] },
+  {
+    id: 'AwaitTicket',
+    placeholder: 'AwaitTicketFunctionArn',
+    entry: 'functions/lifecycle/await-ticket.ts',
+    tableAccess: 'readwrite',
+    stateMachine: ['respond'],
+  },
+  {
+    id: 'AdvanceTicket',
+    placeholder: 'AdvanceTicketFunctionArn',
+    entry: 'functions/lifecycle/advance-ticket.ts',
+    tableAccess: 'readwrite',
+    stateMachine: ['start', 'respond'],
+  },
+  {
+    id: 'ContinueTicket',
+    placeholder: 'ContinueTicketFunctionArn',
+    entry: 'functions/lifecycle/continue-ticket.ts',
+    tableAccess: 'readwrite',
+    stateMachine: ['start'],
+  },
 ];
 
 export const LIFECYCLE_ASL = 'statemachines/ticket-lifecycle.asl.json';

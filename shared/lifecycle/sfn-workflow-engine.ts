@@ -1,10 +1,4 @@
-import {
-  DescribeExecutionCommand,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  StopExecutionCommand,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionStatus, WorkflowEngine } from '../domain/ports';
 
 /** Errors that mean "that token is no longer waiting": a stale or duplicate callback, harmless. */

@@ -117,8 +117,7 @@ export async function syncTicket(deps: LifecycleDeps, input: SyncInput): Promise
     // Ending is announced first, then the ticket read again: a change in between either
     // sees `ended` (and starts a successor) or is seen here (and this execution carries on).
     const again = await deps.tickets.get(input.tenantId, input.ticketId);
-    if (again && !isFinal(again, now) && (await deps.registry.unmarkEnded(input.tenantId, input.ticketId, input.executionArn)))
-      return syncTicket(deps, input);
+    if (again && !isFinal(again, now) && (await deps.registry.unmarkEnded(input.tenantId, input.ticketId, input.executionArn))) return syncTicket(deps, input);
     return { ...base, next: 'end', ticket: summary };
   }
   return { ...base, next: 'wait', ticket: summary };
@@ -180,7 +179,8 @@ export interface WorkflowView {
 
 export async function describeWorkflow(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<WorkflowView> {
   const record = await deps.registry.get(tenantId, ticket.id);
-  if (!record) return { executionArn: null, status: 'NOT_STARTED', currentState: null, waitingSince: null, consoleUrl: null, generation: 0, previousExecutions: [] };
+  if (!record)
+    return { executionArn: null, status: 'NOT_STARTED', currentState: null, waitingSince: null, consoleUrl: null, generation: 0, previousExecutions: [] };
   const execution = await deps.engine.describe(record.executionArn);
   return {
     executionArn: record.executionArn,
@@ -227,4 +227,3 @@ async function repair(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Pr
   }
   return 'in-line';
 }
-

@@ -139,10 +139,7 @@ function parse(spec: unknown): { parsed: Parsed; problems: FieldError[] } {
         const cur = valid[k]!;
         if (cur.range[0] < prev.range[1]) {
           const [a, b] = [prev, cur].sort((x, y) => x.i - y.i) as [typeof prev, typeof cur];
-          problem(
-            `${path}[${b.i}]`,
-            `${show(b.range[0])}–${show(b.range[1])} overlaps ${show(a.range[0])}–${show(a.range[1])} (${path}[${a.i}]).`,
-          );
+          problem(`${path}[${b.i}]`, `${show(b.range[0])}–${show(b.range[1])} overlaps ${show(a.range[0])}–${show(a.range[1])} (${path}[${a.i}]).`);
         }
       }
       ranges[index] = valid.map((v) => v.range);

@@ -80,8 +80,7 @@ const RESPONDED: ReadonlySet<Category> = new Set(['scheduled', 'waiting_customer
 
 /** How a metric treats the current category; `responded` is true once a response category was entered. */
 const PHASE: Record<SlaMetricName, (category: Category, responded: boolean) => Phase> = {
-  response: (category, responded) =>
-    responded || category === 'cancelled' ? 'stopped' : category === 'waiting_third_party' ? 'paused' : 'counting',
+  response: (category, responded) => (responded || category === 'cancelled' ? 'stopped' : category === 'waiting_third_party' ? 'paused' : 'counting'),
   resolution: (category) =>
     category === 'resolved' || category === 'closed' || category === 'cancelled'
       ? 'stopped'
@@ -156,8 +155,7 @@ export function evaluateSla(input: SlaInput): SlaEvaluation {
   if (!Number.isFinite(nowMs)) throw new RangeError('now must be a valid Date.');
   const events = timeline(input.events, nowMs);
   const now = Math.max(nowMs, events[0]!.at);
-  const metric = (name: SlaMetricName) =>
-    evaluateMetric(name, events, now, checkTarget(name, input.targets[name]), input.calendar);
+  const metric = (name: SlaMetricName) => evaluateMetric(name, events, now, checkTarget(name, input.targets[name]), input.calendar);
   return { now: new Date(now), response: metric('response'), resolution: metric('resolution') };
 }
 

@@ -9,7 +9,12 @@ const calendars = new WeakMap<TenantSettings, BusinessCalendar>();
 export function calendarOf(settings: TenantSettings): BusinessCalendar {
   let calendar = calendars.get(settings);
   if (!calendar) {
-    calendar = new BusinessCalendar({ timezone: settings.timezone, coverage: settings.coverage, businessHours: settings.businessHours, holidays: settings.holidays });
+    calendar = new BusinessCalendar({
+      timezone: settings.timezone,
+      coverage: settings.coverage,
+      businessHours: settings.businessHours,
+      holidays: settings.holidays,
+    });
     calendars.set(settings, calendar);
   }
   return calendar;

@@ -41,17 +41,13 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
 }
 
 /** Opaque page cursors: base64url JSON of DynamoDB's LastEvaluatedKey. */
-export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | null => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null);
 
 /**
  * Decodes a cursor and checks that it continues the very partition being read,
  * so a forged or foreign cursor is a 400 and never another tenant's page.
  */
-export function decodeCursor(
-  cursor: string | null,
-  expected: Readonly<Record<string, string | ((v: string) => boolean)>>,
-): Record<string, string> | undefined {
+export function decodeCursor(cursor: string | null, expected: Readonly<Record<string, string | ((v: string) => boolean)>>): Record<string, string> | undefined {
   if (cursor === null) return undefined;
   let parsed: unknown;
   try {

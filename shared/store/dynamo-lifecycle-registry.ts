@@ -17,26 +17,51 @@ export class DynamoLifecycleRegistry implements LifecycleRegistry {
   ) {}
 
   async get(tenantId: string, ticketId: string): Promise<LifecycleRecord | null> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.lifecycle(tenantId, ticketId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.lifecycle(tenantId, ticketId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
     reportCapacity(this.onCapacity, 'getLifecycle', 'read', out.ConsumedCapacity);
     return out.Item ? withoutKeys<LifecycleRecord>(out.Item) : null;
   }
 
   async create(tenantId: string, ticketId: string, executionArn: string): Promise<boolean> {
-    const record: LifecycleRecord = { executionArn, generation: 1, previousExecutions: [], state: null, waitingCategory: null, waitingSince: null, taskToken: null, ended: false };
-    return this.conditional('createLifecycle', () =>
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.lifecycle(tenantId, ticketId), entity: 'lifecycle', ...record }, ConditionExpression: 'attribute_not_exists(pk)', ReturnConsumedCapacity: 'TOTAL' }),
+    const record: LifecycleRecord = {
+      executionArn,
+      generation: 1,
+      previousExecutions: [],
+      state: null,
+      waitingCategory: null,
+      waitingSince: null,
+      taskToken: null,
+      ended: false,
+    };
+    return this.conditional(
+      'createLifecycle',
+      () =>
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.lifecycle(tenantId, ticketId), entity: 'lifecycle', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
     );
   }
 
   registerWait(tenantId: string, ticketId: string, executionArn: string, wait: { state: string; category: string; token: string; since: string }) {
-    return this.update('registerWait', tenantId, ticketId, 'SET #state = :state, waitingCategory = :category, waitingSince = :since, taskToken = :token', 'executionArn = :arn', {
-      ':state': wait.state,
-      ':category': wait.category,
-      ':since': wait.since,
-      ':token': wait.token,
-      ':arn': executionArn,
-    });
+    return this.update(
+      'registerWait',
+      tenantId,
+      ticketId,
+      'SET #state = :state, waitingCategory = :category, waitingSince = :since, taskToken = :token',
+      'executionArn = :arn',
+      {
+        ':state': wait.state,
+        ':category': wait.category,
+        ':since': wait.since,
+        ':token': wait.token,
+        ':arn': executionArn,
+      },
+    );
   }
 
   takeToken(tenantId: string, ticketId: string, token: string) {
@@ -44,16 +69,27 @@ export class DynamoLifecycleRegistry implements LifecycleRegistry {
   }
 
   markEnded(tenantId: string, ticketId: string, executionArn: string, state: string) {
-    return this.update('markEnded', tenantId, ticketId, 'SET ended = :true, #state = :state, taskToken = :null, waitingCategory = :null', 'executionArn = :arn', {
-      ':true': true,
-      ':state': state,
-      ':null': null,
-      ':arn': executionArn,
-    });
+    return this.update(
+      'markEnded',
+      tenantId,
+      ticketId,
+      'SET ended = :true, #state = :state, taskToken = :null, waitingCategory = :null',
+      'executionArn = :arn',
+      {
+        ':true': true,
+        ':state': state,
+        ':null': null,
+        ':arn': executionArn,
+      },
+    );
   }
 
   unmarkEnded(tenantId: string, ticketId: string, executionArn: string) {
-    return this.update('unmarkEnded', tenantId, ticketId, 'SET ended = :false', 'executionArn = :arn AND ended = :true', { ':false': false, ':true': true, ':arn': executionArn });
+    return this.update('unmarkEnded', tenantId, ticketId, 'SET ended = :false', 'executionArn = :arn AND ended = :true', {
+      ':false': false,
+      ':true': true,
+      ':arn': executionArn,
+    });
   }
 
   handOver(tenantId: string, ticketId: string, fromArn: string, toArn: string, generation: number) {
@@ -68,16 +104,18 @@ export class DynamoLifecycleRegistry implements LifecycleRegistry {
   }
 
   private update(operation: string, tenantId: string, ticketId: string, expression: string, condition: string, values: Record<string, unknown>) {
-    return this.conditional(operation, () =>
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.lifecycle(tenantId, ticketId),
-        UpdateExpression: expression,
-        ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-        ...(expression.includes('#state') ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
-        ExpressionAttributeValues: values,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
+    return this.conditional(
+      operation,
+      () =>
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.lifecycle(tenantId, ticketId),
+          UpdateExpression: expression,
+          ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+          ...(expression.includes('#state') ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
+          ExpressionAttributeValues: values,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
     );
   }
 

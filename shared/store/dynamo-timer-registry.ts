@@ -12,13 +12,17 @@ export class DynamoTimerRegistry implements TimerRegistry {
   ) {}
 
   async get(tenantId: string, ticketId: string): Promise<Readonly<Record<string, string>>> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.timers(tenantId, ticketId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.timers(tenantId, ticketId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
     reportCapacity(this.onCapacity, 'getTimers', 'read', out.ConsumedCapacity);
     return (out.Item?.timers as Record<string, string> | undefined) ?? {};
   }
 
   async put(tenantId: string, ticketId: string, timers: Readonly<Record<string, string>>): Promise<void> {
-    const out = await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.timers(tenantId, ticketId), entity: 'timers', timers }, ReturnConsumedCapacity: 'TOTAL' }));
+    const out = await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.timers(tenantId, ticketId), entity: 'timers', timers }, ReturnConsumedCapacity: 'TOTAL' }),
+    );
     reportCapacity(this.onCapacity, 'putTimers', 'write', out.ConsumedCapacity);
   }
 }

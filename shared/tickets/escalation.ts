@@ -26,7 +26,8 @@ const CONTACT: (keyof NonNullable<UrgentQuestionnaire['contact']>)[] = ['name', 
 /** Every question must be answered (goLiveDate may be answered with null: no go-live). */
 export function missingAnswers(q: UrgentQuestionnaire): FieldError[] {
   const missing: FieldError[] = REQUIRED.filter((k) => q[k] === undefined).map((k) => ({ path: `urgent.${k}`, message: 'required for an urgent escalation' }));
-  if (q.contact) missing.push(...CONTACT.filter((k) => !q.contact![k]).map((k) => ({ path: `urgent.contact.${k}`, message: 'required for an urgent escalation' })));
+  if (q.contact)
+    missing.push(...CONTACT.filter((k) => !q.contact![k]).map((k) => ({ path: `urgent.contact.${k}`, message: 'required for an urgent escalation' })));
   return missing;
 }
 
@@ -63,7 +64,14 @@ export function escalateTicket(deps: TicketDeps, req: MutationRequest, input: Es
   });
 }
 
-function urgentProcedure(ticket: Ticket, escalated: Decision, q: Required<UrgentQuestionnaire>, tenant: TenantContext, now: Date, caller: TenantCaller): Decision {
+function urgentProcedure(
+  ticket: Ticket,
+  escalated: Decision,
+  q: Required<UrgentQuestionnaire>,
+  tenant: TenantContext,
+  now: Date,
+  caller: TenantCaller,
+): Decision {
   const urgent = meetsUrgentCriteria(q, now, tenant.settings.timezone);
   const priority = urgent ? 'urgent' : ticket.priority === 'urgent' ? 'urgent' : 'high';
   const escalation = { ...escalated.patch.escalation!, urgent: urgent || ticket.escalation.urgent };

@@ -39,8 +39,7 @@ export async function mutateTicket(
   const tenant = await loadTenant(deps.settings, request.caller.tenantId);
   for (let attempt = 0; ; attempt++) {
     const current = await findVisibleTicket(deps.tickets, request.caller, request.idOrKey, tenant.settings.orgVisibility);
-    if (request.expectedVersion !== null && current.version !== request.expectedVersion)
-      throw versionConflict(request.expectedVersion, current.version);
+    if (request.expectedVersion !== null && current.version !== request.expectedVersion) throw versionConflict(request.expectedVersion, current.version);
     const now = deps.clock.now();
     const decision = decide(current, tenant, now);
     const change = materialize(deps, current, withNotifications(current, decision, request.caller, tenant), now, request.caller);
@@ -72,8 +71,7 @@ export async function followLifecycle(step: () => Promise<void> | undefined): Pr
 /** Enough for 50+ writers on one ticket: each round at least one of them wins. */
 const MAX_ATTEMPTS = 200;
 
-const backoff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * (attempt + 1))));
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * (attempt + 1))));
 
 /** Adds the notifications the change causes, so they commit (or not) with it. */
 function withNotifications(current: Ticket, decision: Decision, caller: TenantCaller, tenant: TenantContext): Decision {

@@ -11,13 +11,25 @@ import { getTicket } from './ticket-queries';
  * issue has a ticket of its own. The new ticket is created first, then linked
  * from the original (a retry with the same Idempotency-Key replays, nothing twice).
  */
-export async function splitTicket(deps: TicketDeps, req: MutationRequest, input: { subject: string; description: string }): Promise<{ created: Ticket; original: Ticket }> {
+export async function splitTicket(
+  deps: TicketDeps,
+  req: MutationRequest,
+  input: { subject: string; description: string },
+): Promise<{ created: Ticket; original: Ticket }> {
   if (!isStaff(req.caller.role)) throw forbidden('Only support staff may split a ticket.');
   const original = await getTicket(deps, req.caller, req.idOrKey);
   const created = await createTicket(
     deps,
     req.caller,
-    { subject: input.subject, description: input.description, type: original.type, severity: original.severity, priority: original.priority, channel: original.channel === 'email' ? 'api' : original.channel, requester: original.requester.id },
+    {
+      subject: input.subject,
+      description: input.description,
+      type: original.type,
+      severity: original.severity,
+      priority: original.priority,
+      channel: original.channel === 'email' ? 'api' : original.channel,
+      requester: original.requester.id,
+    },
     [{ type: 'split-from', ticketId: original.id, key: original.key }],
   );
   const { ticket } = await mutateTicket(deps, { ...req, idOrKey: original.id }, (current) => ({

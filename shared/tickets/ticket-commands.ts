@@ -21,7 +21,11 @@ export function submitTicket(deps: TicketDeps, req: MutationRequest) {
   return mutateTicket(deps, req, (ticket, tenant, now) => {
     if (ticket.category !== 'draft') throw workflowRefused(`Ticket ${ticket.key} is not a draft.`);
     const move = enterStatus(ticket, tenant.workflow.submitTarget(ticket.type), tenant, req.caller, now);
-    return { ...move, patch: { ...move.patch, submittedAt: now.toISOString() }, events: [{ type: 'submitted', actor: actorOf(req.caller), visibility: 'public' }, ...move.events] };
+    return {
+      ...move,
+      patch: { ...move.patch, submittedAt: now.toISOString() },
+      events: [{ type: 'submitted', actor: actorOf(req.caller), visibility: 'public' }, ...move.events],
+    };
   });
 }
 
@@ -33,8 +37,7 @@ export interface TransitionInput {
 
 export function transitionTicket(deps: TicketDeps, req: MutationRequest, input: TransitionInput) {
   return mutateTicket(deps, req, (ticket, tenant, now) => {
-    if (!tenant.workflow.status(input.to))
-      throw workflowRefused(`Status ${input.to} does not exist in workflow ${tenant.workflow.id}.`);
+    if (!tenant.workflow.status(input.to)) throw workflowRefused(`Status ${input.to} does not exist in workflow ${tenant.workflow.id}.`);
     if (!tenant.workflow.findTransition(ticket.status, input.to, req.caller.role, ticket.type)) {
       const allowed = tenant.workflow.nextStatuses(ticket.status, req.caller.role, ticket.type);
       throw workflowRefused(
@@ -62,8 +65,7 @@ export async function patchTicket(deps: TicketDeps, req: MutationRequest, input:
   requireStaff(req.caller);
   if (input.assignee) {
     const user = await deps.users.get(req.caller.tenantId, input.assignee);
-    if (!user || !isStaff(user.role))
-      throw invalid('Unknown assignee.', [{ path: 'assignee', message: 'no staff user with this id in the directory' }]);
+    if (!user || !isStaff(user.role)) throw invalid('Unknown assignee.', [{ path: 'assignee', message: 'no staff user with this id in the directory' }]);
   }
   return mutateTicket(deps, req, (ticket, tenant) => {
     const changes = Object.entries(input).filter(([field, value]) => ticket[field as keyof Ticket] !== value);
@@ -127,12 +129,9 @@ export function confirmClose(deps: TicketDeps, req: MutationRequest) {
 export function reopenTicket(deps: TicketDeps, req: MutationRequest, input: { comment: string }) {
   return mutateTicket(deps, req, (ticket: Ticket, tenant, now) => {
     const rule = tenant.workflow.definition.rules.onCustomerReopen;
-    if (!rule.from.includes(ticket.status))
-      throw workflowRefused(`Ticket ${ticket.key} is not resolved or closed, so there is nothing to reopen.`);
+    if (!rule.from.includes(ticket.status)) throw workflowRefused(`Ticket ${ticket.key} is not resolved or closed, so there is nothing to reopen.`);
     if (ticket.reopenableUntil && now.getTime() > Date.parse(ticket.reopenableUntil))
-      throw workflowRefused(
-        `The reopen window of ${ticket.key} ended at ${ticket.reopenableUntil}. Please open a new ticket and mention ${ticket.key}.`,
-      );
+      throw workflowRefused(`The reopen window of ${ticket.key} ended at ${ticket.reopenableUntil}. Please open a new ticket and mention ${ticket.key}.`);
     const move = enterStatus(ticket, rule.to, tenant, req.caller, now, { reason: 'customer-reopen' });
     return combine(publicComment(req.caller, input.comment), {
       ...move,

@@ -27,12 +27,7 @@ const EMPTY: Page<never> = { items: [], nextCursor: null };
  * filters narrow what it returns. Customers are pinned to their own tickets, or
  * to their company's when the tenant allows it, before any filter applies.
  */
-export async function listTickets(
-  deps: TicketDeps,
-  caller: TenantCaller,
-  filters: ListFilters,
-  page: PageRequest,
-): Promise<Page<Ticket>> {
+export async function listTickets(deps: TicketDeps, caller: TenantCaller, filters: ListFilters, page: PageRequest): Promise<Page<Ticket>> {
   if (!isStaff(caller.role) && caller.role !== 'customer') throw forbidden();
   const { settings } = await loadTenant(deps.settings, caller.tenantId);
   const wanted: Record<string, string | undefined> = { ...filters };

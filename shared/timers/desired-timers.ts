@@ -19,8 +19,7 @@ export type TimerKind = (typeof TIMER_KINDS)[number];
 export type DesiredTimers = Partial<Record<TimerKind, Date>>;
 
 /** Calendar days in the tenant's zone: "3 days later" keeps the local time across a DST change. */
-export const plusDays = (from: string | Date, days: number, zone: string): Date =>
-  DateTime.fromJSDate(new Date(from), { zone }).plus({ days }).toJSDate();
+export const plusDays = (from: string | Date, days: number, zone: string): Date => DateTime.fromJSDate(new Date(from), { zone }).plus({ days }).toJSDate();
 
 /**
  * Every timer the ticket should have now, and when it is due. Pure: the same

@@ -75,13 +75,18 @@ function act(kind: TimerKind, ticket: Ticket, tenant: TenantContext, caller: Ten
       };
       const target = metric === 'resolution' ? rules.onResolutionBreach : undefined;
       const open = !['resolved', 'closed', 'cancelled'].includes(ticket.category);
-      return target && open && ticket.status !== target ? combine(recorded, enterStatus(ticket, target, tenant, caller, now, { reason: 'resolution-sla-breached' })) : recorded;
+      return target && open && ticket.status !== target
+        ? combine(recorded, enterStatus(ticket, target, tenant, caller, now, { reason: 'resolution-sla-breached' }))
+        : recorded;
     }
     case 'reminder': {
       const days = rules.untouched!.remindAfterDays[done.reminders]!;
       return {
         patch: { automation: { ...done, reminders: done.reminders + 1 } },
-        events: [{ type: 'reminder', actor: systemActor, visibility: 'public', reason: `untouched-${days}d` }, { type: 'comment-added', actor: systemActor, visibility: 'public' }],
+        events: [
+          { type: 'reminder', actor: systemActor, visibility: 'public', reason: `untouched-${days}d` },
+          { type: 'comment-added', actor: systemActor, visibility: 'public' },
+        ],
         comments: [{ body: texts.reminder(days), visibility: 'public', author: SYSTEM_AUTHOR, channel: 'api', attachments: [] }],
       };
     }
@@ -101,7 +106,10 @@ function act(kind: TimerKind, ticket: Ticket, tenant: TenantContext, caller: Ten
     case 'monitoring-end':
       return {
         patch: { automation: { ...done, monitoringEnded: true } },
-        events: [{ type: 'automation', actor: systemActor, visibility: 'internal', reason: 'monitoring-ended' }, ...notice([contacts.escalationManager], 'monitoring-ended')],
+        events: [
+          { type: 'automation', actor: systemActor, visibility: 'internal', reason: 'monitoring-ended' },
+          ...notice([contacts.escalationManager], 'monitoring-ended'),
+        ],
       };
     case 'reopen-window-end':
       throw new Error('handled without a ticket change');

@@ -11,7 +11,8 @@ export const TIMER_TEXTS: Record<Locale, { reminder: (days: number) => string; a
     autoClosed: (d) => `Dit ticket is automatisch gesloten na ${d} dagen zonder antwoord. U kunt het heropenen als u nog hulp nodig hebt.`,
   },
   fr: {
-    reminder: (d) => `Rappel : nous attendons toujours votre réponse (aucune réponse depuis ${d} jours). Merci de répondre à ce ticket pour que nous puissions avancer.`,
+    reminder: (d) =>
+      `Rappel : nous attendons toujours votre réponse (aucune réponse depuis ${d} jours). Merci de répondre à ce ticket pour que nous puissions avancer.`,
     autoClosed: (d) => `Ce ticket a été fermé automatiquement après ${d} jours sans réponse. Vous pouvez le rouvrir si nécessaire.`,
   },
 };

@@ -11,7 +11,12 @@ export const status = (id: string, category: Category, en: string, nl: string, f
 });
 
 /** Staff transitions from each `from` to each `to` (a compact way to write a seed's flow). */
-export function moves(from: string | readonly string[], to: string | readonly string[], roles: readonly Role[] = STAFF, types?: readonly TicketType[]): WorkflowTransition[] {
+export function moves(
+  from: string | readonly string[],
+  to: string | readonly string[],
+  roles: readonly Role[] = STAFF,
+  types?: readonly TicketType[],
+): WorkflowTransition[] {
   const froms = typeof from === 'string' ? [from] : from;
   const tos = typeof to === 'string' ? [to] : to;
   return froms.flatMap((f) => tos.filter((t) => t !== f).map((t) => ({ from: f, to: t, roles, ...(types ? { types } : {}) })));

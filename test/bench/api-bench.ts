@@ -45,7 +45,8 @@ async function main() {
   const url = runtime.apiUrl;
   const token = await runtime.tokens.sign({ tid: 'bench', sub: 'agent', role: 'agent' });
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const create = () => fetch(`${url}/v1/tickets`, { method: 'POST', headers, body: JSON.stringify({ subject: 'Benchmark ticket', description: 'x'.repeat(500) }) });
+  const create = () =>
+    fetch(`${url}/v1/tickets`, { method: 'POST', headers, body: JSON.stringify({ subject: 'Benchmark ticket', description: 'x'.repeat(500) }) });
   const createIds = async (n: number) => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push(((await (await create()).json()) as { id: string }).id);
@@ -56,16 +57,27 @@ async function main() {
   const rows: string[] = [];
   const results: Record<string, unknown> = {};
   for (const concurrency of [1, 8]) {
-    const createStats = await timed(concurrency, Array.from({ length: OPS }, () => create));
+    const createStats = await timed(
+      concurrency,
+      Array.from({ length: OPS }, () => create),
+    );
     const ids = await createIds(OPS);
-    const getStats = await timed(concurrency, ids.map((id) => () => fetch(`${url}/v1/tickets/${id}`, { headers })));
+    const getStats = await timed(
+      concurrency,
+      ids.map((id) => () => fetch(`${url}/v1/tickets/${id}`, { headers })),
+    );
     const transitionStats = await timed(
       concurrency,
       ids.map((id) => () => fetch(`${url}/v1/tickets/${id}/transitions`, { method: 'POST', headers, body: JSON.stringify({ to: 'open' }) })),
     );
-    const listStats = await timed(concurrency, Array.from({ length: OPS }, () => () => fetch(`${url}/v1/tickets?limit=25`, { headers })));
+    const listStats = await timed(
+      concurrency,
+      Array.from({ length: OPS }, () => () => fetch(`${url}/v1/tickets?limit=25`, { headers })),
+    );
     for (const [name, s] of Object.entries({ create: createStats, get: getStats, transition: transitionStats, list: listStats })) {
-      rows.push(`| ${name.padEnd(10)} | ${String(concurrency).padStart(2)} | ${s.p50.toFixed(1).padStart(7)} | ${s.p99.toFixed(1).padStart(7)} | ${s.rps.toFixed(0).padStart(6)} |`);
+      rows.push(
+        `| ${name.padEnd(10)} | ${String(concurrency).padStart(2)} | ${s.p50.toFixed(1).padStart(7)} | ${s.p99.toFixed(1).padStart(7)} | ${s.rps.toFixed(0).padStart(6)} |`,
+      );
       results[`${name}@${concurrency}`] = s;
     }
   }

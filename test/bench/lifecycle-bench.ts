@@ -40,7 +40,11 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
   const agent = await runtime.tokens.sign({ tid: 'bench-life', sub: 'agent', role: 'agent' });
   const customer = await runtime.tokens.sign({ tid: 'bench-life', sub: 'cust', role: 'customer', org: 'acme', email: 'c@acme.example' });
   const call = async (token: string, path: string, body?: object) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
     const json = (await res.json()) as { id: string };
     if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
@@ -56,7 +60,9 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
     await runtime.stepFunctions.idle();
   }
   const sorted = [...durations].sort((a, b) => a - b);
-  lines.push(`Added latency of a transition that wakes its execution (${sorted.length} transitions): p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`);
+  lines.push(
+    `Added latency of a transition that wakes its execution (${sorted.length} transitions): p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`,
+  );
 
   // (2) state transitions and schedules per typical life.
   const { timerDeps } = await import('../../shared/wiring');
@@ -69,7 +75,11 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
   for (const [preset, life] of Object.entries(TYPICAL)) {
     const tid = `bench-${preset}`;
     const admin = await runtime.tokens.sign({ tid, sub: 'admin', role: 'admin' });
-    await fetch(`${url}/v1/settings`, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ workflow: preset }) });
+    await fetch(`${url}/v1/settings`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow: preset }),
+    });
     const tokens = {
       agent: await runtime.tokens.sign({ tid, sub: 'agent', role: 'agent' }),
       customer: await runtime.tokens.sign({ tid, sub: 'cust', role: 'customer', org: 'acme', email: 'c@acme.example' }),

@@ -34,7 +34,11 @@ export async function timeBench(runtime: LocalRuntime, openTickets: number): Pro
   const created = (performance.now() - started) / 1000;
   const before = runtime.scheduler.metrics().scheduleInvocations;
   const t0 = performance.now();
-  const res = await fetch(`${url}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: 'P30D' }) });
+  const res = await fetch(`${url}/_local/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advance: 'P30D' }),
+  });
   if (!res.ok) throw new Error(`clock: ${res.status}`);
   const seconds = (performance.now() - t0) / 1000;
   const fired = runtime.scheduler.metrics().scheduleInvocations - before;

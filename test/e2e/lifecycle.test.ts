@@ -77,12 +77,24 @@ describe('the lifecycle execution follows the ticket', () => {
     expect((await t.as('alice').post(`/v1/tickets/${tk.id}/close`)).status).toBe(200);
     await waitingIn(tk.id, 'ClosedReopenWindow');
     expect(await statesEntered(view.executionArn)).toEqual([
-      'ReadTicket', 'Route', 'New',
-      'ReadTicket', 'Route', 'InProgress',
-      'ReadTicket', 'Route', 'WaitingOnCustomer',
-      'ReadTicket', 'Route', 'InProgress',
-      'ReadTicket', 'Route', 'ResolvedAwaitingConfirmation',
-      'ReadTicket', 'Route', 'ClosedReopenWindow',
+      'ReadTicket',
+      'Route',
+      'New',
+      'ReadTicket',
+      'Route',
+      'InProgress',
+      'ReadTicket',
+      'Route',
+      'WaitingOnCustomer',
+      'ReadTicket',
+      'Route',
+      'InProgress',
+      'ReadTicket',
+      'Route',
+      'ResolvedAwaitingConfirmation',
+      'ReadTicket',
+      'Route',
+      'ClosedReopenWindow',
     ]);
     expect((await t.as('alice').get(`/v1/tickets/${tk.id}/workflow`)).status).toBe(403);
   });
@@ -163,15 +175,24 @@ describe('the lifecycle execution follows the ticket', () => {
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Cancel me' })).body;
     await waitingIn(tk.id, 'New');
     await move(tk.id, 'cancelled');
-    await eventually(async () => (await workflow(tk.id)).body, (w) => w.status === 'SUCCEEDED' && w.currentState === 'Cancelled');
+    await eventually(
+      async () => (await workflow(tk.id)).body,
+      (w) => w.status === 'SUCCEEDED' && w.currentState === 'Cancelled',
+    );
 
     const jira = await tenantOnPreset(api, 'life-jira', 'jira-partner');
     const j = (await jira.as('alice').post('/v1/tickets', { subject: 'Close for good' })).body;
     const jiraView = () => jira.as('agent').get(`/v1/tickets/${j.id}/workflow`);
     await jira.as('agent').post(`/v1/tickets/${j.id}/transitions`, { to: 'fermee' });
-    await eventually(async () => (await jiraView()).body, (w) => w.status === 'SUCCEEDED' && w.currentState === 'Closed');
+    await eventually(
+      async () => (await jiraView()).body,
+      (w) => w.status === 'SUCCEEDED' && w.currentState === 'Closed',
+    );
     expect((await jira.as('alice').post(`/v1/tickets/${j.id}/reopen`, { comment: 'again' })).status).toBe(200);
-    const successor = await eventually(async () => (await jiraView()).body, (w) => w.generation === 2 && w.currentState === 'InProgress');
+    const successor = await eventually(
+      async () => (await jiraView()).body,
+      (w) => w.generation === 2 && w.currentState === 'InProgress',
+    );
     expect(successor.status).toBe('RUNNING');
   });
 });
@@ -193,7 +214,12 @@ describe('a restart of the local runtime', () => {
 
     // each resumed wait registered a new token; the old ones are dead
     const tokensAfter = await Promise.all(
-      tickets.map((tk, i) => eventually(async () => (await lifecycleItem(tk.id)).taskToken, (tok) => !!tok && tok !== tokensBefore[i])),
+      tickets.map((tk, i) =>
+        eventually(
+          async () => (await lifecycleItem(tk.id)).taskToken,
+          (tok) => !!tok && tok !== tokensBefore[i],
+        ),
+      ),
     );
     await expect(sfn().send(new SendTaskSuccessCommand({ taskToken: tokensBefore[0], output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
     expect(new Set(tokensAfter).size).toBe(3);

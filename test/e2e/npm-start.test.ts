@@ -64,7 +64,13 @@ describe('npm start', () => {
     const dynamoPort = await freePort();
     const sfnPort = await freePort();
     const schedulerPort = await freePort();
-    const env = { TICKETFLOW_DATA_DIR: dataDir, TICKETFLOW_API_PORT: String(apiPort), TICKETFLOW_DYNAMODB_PORT: String(dynamoPort), TICKETFLOW_SFN_PORT: String(sfnPort), TICKETFLOW_SCHEDULER_PORT: String(schedulerPort) };
+    const env = {
+      TICKETFLOW_DATA_DIR: dataDir,
+      TICKETFLOW_API_PORT: String(apiPort),
+      TICKETFLOW_DYNAMODB_PORT: String(dynamoPort),
+      TICKETFLOW_SFN_PORT: String(sfnPort),
+      TICKETFLOW_SCHEDULER_PORT: String(schedulerPort),
+    };
 
     const first = start(env);
     await waitFor(first, 'Ready.');
@@ -86,7 +92,11 @@ describe('npm start', () => {
     expect(ticket.key).toBe('DEMO-1');
 
     // move the local clock ahead: the offset must survive the restart and never go back
-    const moved = await fetch(`http://127.0.0.1:${apiPort}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: 'P10D' }) });
+    const moved = await fetch(`http://127.0.0.1:${apiPort}/_local/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advance: 'P10D' }),
+    });
     const movedTo = Date.parse(((await moved.json()) as { now: string }).now);
     expect(movedTo - Date.now()).toBeGreaterThan(10 * 86_400_000 - 60_000);
 
@@ -114,7 +124,14 @@ describe('npm start', () => {
   }, 120_000);
 
   it('says in one line what to install when Java is missing', async () => {
-    const started = start({ PATH: '/nonexistent', TICKETFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'tf-nojava-')), TICKETFLOW_API_PORT: '0', TICKETFLOW_DYNAMODB_PORT: '0', TICKETFLOW_SFN_PORT: '0', TICKETFLOW_SCHEDULER_PORT: '0' });
+    const started = start({
+      PATH: '/nonexistent',
+      TICKETFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'tf-nojava-')),
+      TICKETFLOW_API_PORT: '0',
+      TICKETFLOW_DYNAMODB_PORT: '0',
+      TICKETFLOW_SFN_PORT: '0',
+      TICKETFLOW_SCHEDULER_PORT: '0',
+    });
     expect(await exited(started.child)).toBe(1);
     const lines = started.output().trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -198,7 +198,9 @@ describe('bad input gets a clear 4xx problem', () => {
     const expired = await runtime.tokens.sign({ tid: 'demo', sub: 'alice', role: 'customer' }, -60);
     expectProblem(await api.request('GET', '/v1/tickets', { token: expired }), 401);
     const [h, , s] = tokens.alice!.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ tid: 'other', sub: 'alice', role: 'admin', iss: 'ticketflow-local', aud: 'ticketflow-api', exp: 9999999999 })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ tid: 'other', sub: 'alice', role: 'admin', iss: 'ticketflow-local', aud: 'ticketflow-api', exp: 9999999999 }),
+    ).toString('base64url');
     expectProblem(await api.request('GET', '/v1/tickets', { token: `${h}.${forgedPayload}.${s}` }), 401);
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${forgedPayload}.`;
     expectProblem(await api.request('GET', '/v1/tickets', { token: none }), 401);
@@ -229,7 +231,10 @@ describe('bad input gets a clear 4xx problem', () => {
     const t = await newTicket();
     expectProblem(await as('alice').post(`/v1/tickets/${t.id}/comments`, { body: 'c'.repeat(64 * 1024 + 1) }), 400);
     expect((await as('alice').post(`/v1/tickets/${t.id}/comments`, { body: 'c'.repeat(64 * 1024) })).status).toBe(201);
-    expectProblem(await api.request('POST', '/v1/tickets', { token: tokens.alice!, raw: 'x'.repeat(11 * 1024 * 1024), headers: { 'content-type': 'application/json' } }), 413);
+    expectProblem(
+      await api.request('POST', '/v1/tickets', { token: tokens.alice!, raw: 'x'.repeat(11 * 1024 * 1024), headers: { 'content-type': 'application/json' } }),
+      413,
+    );
   });
 
   it('answers odd ids and unknown routes with 404, not 5xx', async () => {
@@ -244,9 +249,7 @@ describe('bad input gets a clear 4xx problem', () => {
 describe('concurrency and retries', () => {
   it('loses none of 50 parallel comments on one ticket', async () => {
     const t = await newTicket();
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => as('agent').post(`/v1/tickets/${t.id}/comments`, { body: `note ${i}` })),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => as('agent').post(`/v1/tickets/${t.id}/comments`, { body: `note ${i}` })));
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
     const comments = (await as('agent').get(`/v1/tickets/${t.id}/comments?limit=100`)).body.items;
     expect(comments.map((c: any) => c.body).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `note ${i}`).sort());
@@ -284,8 +287,7 @@ describe('concurrency and retries', () => {
     expect((await as('bob').post('/v1/tickets', { subject: 'once only' }, headers)).body.id).not.toBe(first.body.id);
     // a refused request is replayed too, and a parallel burst with one key does the work once
     const burstKey = { 'idempotency-key': `burst-${Date.now()}` };
-    const burst = await Promise.all(Array.from({ length: 10 }, () => as('alice').post('/v1/tickets', { subject: 'burst' }, burstKey)),
-    );
+    const burst = await Promise.all(Array.from({ length: 10 }, () => as('alice').post('/v1/tickets', { subject: 'burst' }, burstKey)));
     const created = new Set(burst.filter((r) => r.status === 201).map((r) => r.body.id));
     expect(created.size).toBe(1);
     expect(burst.every((r) => r.status === 201 || r.status === 409)).toBe(true);

@@ -27,7 +27,13 @@ const expectNear = (actual: string | number, expected: string | number, ms = 200
   expect(delta, `${actual} vs ${typeof expected === 'number' ? new Date(expected).toISOString() : expected}`).toBeGreaterThanOrEqual(0);
   expect(delta).toBeLessThan(ms);
 };
-const amsterdamHours = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] };
+const amsterdamHours = {
+  mon: [['09:00', '17:00']],
+  tue: [['09:00', '17:00']],
+  wed: [['09:00', '17:00']],
+  thu: [['09:00', '17:00']],
+  fri: [['09:00', '17:00']],
+};
 
 describe('the local clock', () => {
   it('answers its time, moves forward only (422 backwards, 400 nonsense)', async () => {
@@ -79,7 +85,11 @@ describe('seed 004: reminders after 3 and 6 days untouched, auto-close after 12,
 
 describe('SLA clocks, exact to the minute', () => {
   it('response stops at the first wait on the customer and does not restart on reopen; resolution pauses and resumes', async () => {
-    const t = await tenantOnPreset(local.api, 'time-sla', 'jira-partner', { coverage: '24x7', timezone: 'UTC', sla: { response: { normal: 600 }, resolution: { medium: 6000 } } });
+    const t = await tenantOnPreset(local.api, 'time-sla', 'jira-partner', {
+      coverage: '24x7',
+      timezone: 'UTC',
+      sla: { response: { normal: 600 }, resolution: { medium: 6000 } },
+    });
     await clock({ set: '2027-01-04T08:00:00Z' });
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'SLA' })).body;
     expect(tk.sla.response).toMatchObject({ targetMinutes: 600, elapsedMinutes: 0, state: 'running' });
@@ -144,7 +154,9 @@ describe('SLA clocks, exact to the minute', () => {
     expectNear(breaches[0].at, after.sla.response.breachedAt);
     expectNear(breaches[1].at, after.sla.resolution.breachedAt);
     expect(events.filter((e) => e.type === 'sla-warning').map((e) => e.reason)).toEqual(['response', 'resolution']);
-    expect(events.filter((e) => e.type === 'notification' && e.reason.startsWith('sla-breach')).every((e) => e.recipients[0] === 'lead@time-assu.example')).toBe(true);
+    expect(
+      events.filter((e) => e.type === 'notification' && e.reason.startsWith('sla-breach')).every((e) => e.recipients[0] === 'lead@time-assu.example'),
+    ).toBe(true);
     // a late duplicate firing changes nothing
     await clock({ advance: 'P1D' });
     expect((await ticket(t, tk.id)).escalation.level).toBe(2);
@@ -186,7 +198,14 @@ describe('seed 001: the urgent monitoring period', () => {
     const t = await tenantOnPreset(local.api, 'time-urgent', 'jira-partner', { monitoringDays: 7, timezone: 'UTC' });
     await clock({ set: '2028-04-03T09:00:00Z' });
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Production down' })).body;
-    const answers = { workaround: false, coreBusinessAffected: true, financialImpact: 'high', usersAffected: 40, goLiveDate: null, contact: { name: 'A', phone: '1', email: 'a@acme.example', availability: '24/7' } };
+    const answers = {
+      workaround: false,
+      coreBusinessAffected: true,
+      financialImpact: 'high',
+      usersAffected: 40,
+      goLiveDate: null,
+      contact: { name: 'A', phone: '1', email: 'a@acme.example', availability: '24/7' },
+    };
     expect((await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'down', urgent: answers })).body.priority).toBe('urgent');
     await move(t, tk.id, 'en-cours');
     await move(t, tk.id, 'resolue');

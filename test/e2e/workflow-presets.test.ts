@@ -62,8 +62,21 @@ describe('boltrics (seed 000)', () => {
     await w.go('045-TEST-CUSTOMER');
     expect((await t.as('alice').post(`/v1/tickets/${draft.id}/close`)).body.status).toBe('050-CLOSED');
     expect(await w.path()).toEqual([
-      '005-WIZARD', '010-SUBMITTED', '012-NEW', '013-INTAKE', '014-INTAKEREVIEW', '016-READY', '020-ASSIGNED', '030-ANALYSIS',
-      '035-INFO-NEEDED', '017-REOPENED', '030-ANALYSIS', '099-MICROSOFT', '040-SOLUTION', '045-TEST-CUSTOMER', '050-CLOSED',
+      '005-WIZARD',
+      '010-SUBMITTED',
+      '012-NEW',
+      '013-INTAKE',
+      '014-INTAKEREVIEW',
+      '016-READY',
+      '020-ASSIGNED',
+      '030-ANALYSIS',
+      '035-INFO-NEEDED',
+      '017-REOPENED',
+      '030-ANALYSIS',
+      '099-MICROSOFT',
+      '040-SOLUTION',
+      '045-TEST-CUSTOMER',
+      '050-CLOSED',
     ]);
   });
 
@@ -131,7 +144,14 @@ describe('jira-partner (seed 004)', () => {
     await t.as('alice').post(`/v1/tickets/${tk.id}/reopen`, { comment: 'again' });
     const notices = await w.notices();
     expect(notices.map((n: any) => n.reason)).toEqual([
-      'created', 'status:en-cours', 'status:en-attente-tiers', 'status:en-cours', 'comment', 'status:fermee', 'status:en-cours', 'reopened',
+      'created',
+      'status:en-cours',
+      'status:en-attente-tiers',
+      'status:en-cours',
+      'comment',
+      'status:fermee',
+      'status:en-cours',
+      'reopened',
     ]);
     expect(notices.find((n: any) => n.reason === 'reopened').visibility).toBe('internal');
     expect(notices.filter((n: any) => n.reason !== 'reopened').every((n: any) => n.recipients[0] === 'alice@acme.example')).toBe(true);
@@ -201,7 +221,11 @@ describe('provider (seed 002)', () => {
   });
 
   it('Severity sets the resolution target: high 3 days, medium 4, low 10', async () => {
-    for (const [severity, minutes] of [['high', 4320], ['medium', 5760], ['low', 14400]] as const) {
+    for (const [severity, minutes] of [
+      ['high', 4320],
+      ['medium', 5760],
+      ['low', 14400],
+    ] as const) {
       const tk = (await t.as('alice').post('/v1/tickets', { subject: severity, type: 'bug', severity })).body;
       expect(tk.sla.resolution.targetMinutes).toBe(minutes);
     }
@@ -226,7 +250,9 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
       const r = await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'No answer for a week' });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(r.body.escalation).toMatchObject({ level: 1, urgent: false });
-      const notices = (await t.as('agent').get(`/v1/tickets/${tk.id}/history?limit=100`)).body.items.filter((e: any) => e.type === 'notification' && e.reason === 'escalated');
+      const notices = (await t.as('agent').get(`/v1/tickets/${tk.id}/history?limit=100`)).body.items.filter(
+        (e: any) => e.type === 'notification' && e.reason === 'escalated',
+      );
       expect(notices[0].recipients).toEqual([`lead@esc-${preset}.example`, `offer@esc-${preset}.example`]);
       expect((await t.as('bob').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'me too' })).status).toBe(403);
       expect((await t.as('carol').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'x' })).status).toBe(404);
@@ -252,7 +278,9 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
     expect(urgent.body).toMatchObject({ priority: 'urgent', escalation: { urgent: true, level: 1 }, sla: { response: { targetMinutes: 60 } } });
 
     const slow = (await t.as('alice').post('/v1/tickets', { subject: 'Report slow' })).body;
-    const high = await t.as('alice').post(`/v1/tickets/${slow.id}/escalate`, { reason: 'annoying', urgent: { ...urgentAnswers, workaround: true, coreBusinessAffected: false } });
+    const high = await t
+      .as('alice')
+      .post(`/v1/tickets/${slow.id}/escalate`, { reason: 'annoying', urgent: { ...urgentAnswers, workaround: true, coreBusinessAffected: false } });
     expect(high.body).toMatchObject({ priority: 'high', escalation: { urgent: false } });
     const comments = (await t.as('alice').get(`/v1/tickets/${slow.id}/comments`)).body.items;
     expect(comments).toHaveLength(1);
@@ -269,7 +297,10 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
     const t = await tenantOnPreset(local.api, 'urg3', 'provider', { timezone: 'Europe/Amsterdam' });
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Upgrade blocked', type: 'bug' })).body;
     const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + 86_400_000));
-    const r = await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, { reason: 'go-live', urgent: { ...urgentAnswers, workaround: true, coreBusinessAffected: false, goLiveDate: tomorrow } });
+    const r = await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, {
+      reason: 'go-live',
+      urgent: { ...urgentAnswers, workaround: true, coreBusinessAffected: false, goLiveDate: tomorrow },
+    });
     expect(r.body.priority).toBe('urgent');
   });
 
@@ -301,7 +332,12 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
     expect((await t.as('alice').post(`/v1/tickets/${tk.id}/split`, { subject: 'x' })).status).toBe(403);
     const r = await t.as('agent').post(`/v1/tickets/${tk.id}/split`, { subject: 'Printing is down', description: 'urgent part' });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ subject: 'Printing is down', priority: 'high', requester: { id: 'alice' }, links: [{ type: 'split-from', ticketId: tk.id, key: tk.key }] });
+    expect(r.body).toMatchObject({
+      subject: 'Printing is down',
+      priority: 'high',
+      requester: { id: 'alice' },
+      links: [{ type: 'split-from', ticketId: tk.id, key: tk.key }],
+    });
     const original = (await t.as('agent').get(`/v1/tickets/${tk.id}`)).body;
     expect(original.links).toEqual([{ type: 'split-to', ticketId: r.body.id, key: r.body.key }]);
     expect((await t.as('alice').get(`/v1/tickets/${r.body.id}`)).status).toBe(200);

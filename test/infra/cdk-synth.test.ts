@@ -134,7 +134,9 @@ describe('npx cdk synth (real bundling)', () => {
     linkNodeModules();
     process.env.TABLE_NAME ??= 'synth-test-table';
     const t = template('TicketflowStateless');
-    const [timerId, timer] = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === TIMER_FUNCTION_NAME)!;
+    const [timerId, timer] = Object.entries(t.Resources).find(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === TIMER_FUNCTION_NAME,
+    )!;
     expect(timer.Properties.DeadLetterConfig?.TargetArn).toBeDefined();
     expect(Object.keys(timer.Properties.Environment.Variables)).toEqual(
       expect.arrayContaining(['STATE_MACHINE_ARN', 'SCHEDULE_GROUP', 'TIMER_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'TIMER_DLQ_ARN']),

@@ -62,7 +62,9 @@ describe('cdk-nag AwsSolutions', () => {
     app.synth();
     const report = readReport(outdir);
     const violations = report.pluginReports.flatMap((r) =>
-      (r.violations ?? []).map((v) => `${v.severity} ${v.ruleName}: ${v.description} @ ${(v.violatingConstructs ?? []).map((c) => c.constructPath).join(', ')}`),
+      (r.violations ?? []).map(
+        (v) => `${v.severity} ${v.ruleName}: ${v.description} @ ${(v.violatingConstructs ?? []).map((c) => c.constructPath).join(', ')}`,
+      ),
     );
     expect(violations).toEqual([]);
   });
@@ -88,7 +90,9 @@ describe('cdk-nag AwsSolutions', () => {
         // DescribeExecution/StopExecution: the executions of the one lifecycle state machine
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${LIFECYCLE_STATE_MACHINE_NAME}:*]`,
         // the state machine's grantInvoke: each task function and its versions/aliases
-        ...LIFECYCLE_FUNCTIONS.map((t) => expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::<Lifecycle${t.id}Function[0-9A-F]{8}\\.Arn>:\\*\\]$`))),
+        ...LIFECYCLE_FUNCTIONS.map((t) =>
+          expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::<Lifecycle${t.id}Function[0-9A-F]{8}\\.Arn>:\\*\\]$`)),
+        ),
         // scheduler:Create/Update/DeleteSchedule: the per-ticket schedules of the one timer group
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${TIMER_SCHEDULE_GROUP_NAME}/*]`,
       ]),

@@ -71,8 +71,20 @@ function flat(value: unknown): string {
 
 /** Every function of the stack with what its entry declares: the routes, the lifecycle tasks and the timer function. */
 const ENTRIES = [
-  ...ROUTES.map((r) => ({ name: r.operationId, fn: stateless.functions.get(r.operationId)!, tableAccess: r.tableAccess, stateMachine: r.stateMachine ?? [], kind: 'route' })),
-  ...LIFECYCLE_FUNCTIONS.map((t) => ({ name: t.id, fn: stateless.lifecycle.functions.get(t.id)!, tableAccess: t.tableAccess, stateMachine: t.stateMachine, kind: 'lifecycle task' })),
+  ...ROUTES.map((r) => ({
+    name: r.operationId,
+    fn: stateless.functions.get(r.operationId)!,
+    tableAccess: r.tableAccess,
+    stateMachine: r.stateMachine ?? [],
+    kind: 'route',
+  })),
+  ...LIFECYCLE_FUNCTIONS.map((t) => ({
+    name: t.id,
+    fn: stateless.lifecycle.functions.get(t.id)!,
+    tableAccess: t.tableAccess,
+    stateMachine: t.stateMachine,
+    kind: 'lifecycle task',
+  })),
   // The timer function acts on tickets like a ticket route: it may wake an execution or start a successor.
   { name: 'FireTimer', fn: stateless.timers.function, tableAccess: 'readwrite', stateMachine: ['start', 'respond'] as StateMachineAccess[], kind: 'timer' },
 ];
@@ -166,7 +178,7 @@ describe('stateful stack: the table', () => {
 });
 
 describe('stateful stack: ticket timers', () => {
-  it('has the schedule group of the fixed name the functions\' rights are scoped to, retained', () => {
+  it("has the schedule group of the fixed name the functions' rights are scoped to, retained", () => {
     const [groupId, group] = only(Object.entries(data.findResources('AWS::Scheduler::ScheduleGroup')));
     expect(stateful.getLogicalId(stateful.scheduleGroup.node.defaultChild as CfnResource)).toBe(groupId);
     expect(group.Properties.Name).toBe(TIMER_SCHEDULE_GROUP_NAME);
@@ -261,12 +273,8 @@ describe('stateless stack: functions', () => {
   it('grants table access on the imported table ARN and its indexes only', () => {
     const fn = stateless.functions.get(ROUTES.find((r) => r.tableAccess === 'readwrite')!.operationId)!;
     const roleId = roleLogicalId(fn);
-    const policy = only(
-      Object.values(functions).filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((x: any) => x.Ref === roleId)),
-    );
-    const dynamo = only(
-      (policy.Properties!.PolicyDocument.Statement as any[]).filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:'))),
-    );
+    const policy = only(Object.values(functions).filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((x: any) => x.Ref === roleId)));
+    const dynamo = only((policy.Properties!.PolicyDocument.Statement as any[]).filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:'))));
     const tableId = stateful.getLogicalId(stateful.table.node.defaultChild as CfnResource);
     const tableArn = { 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${stateful.stackName}:.*${tableId}Arn`)) };
     expect(dynamo.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
@@ -279,7 +287,7 @@ describe('stateless stack: ticket lifecycle state machine', () => {
   const taskIds = new Map(LIFECYCLE_FUNCTIONS.map((t) => [t.id, logicalId(stateless.lifecycle.functions.get(t.id)!)]));
   const asl = readFileSync(join(PROJECT_ROOT, LIFECYCLE_ASL), 'utf8');
 
-  it('is the Standard state machine of the fixed name (the name the functions\' ARNs are built from)', () => {
+  it("is the Standard state machine of the fixed name (the name the functions' ARNs are built from)", () => {
     expect(stateless.getLogicalId(stateless.lifecycle.stateMachine.node.defaultChild as CfnResource)).toBe(machineId);
     expect(machine.Properties.StateMachineType).toBe('STANDARD');
     expect(machine.Properties.StateMachineName).toBe(LIFECYCLE_STATE_MACHINE_NAME);
@@ -301,7 +309,7 @@ describe('stateless stack: ticket lifecycle state machine', () => {
     expect(readFileSync(join(outdir, asset.assetPath), 'utf8')).toBe(asl);
   });
 
-  it('substitutes every placeholder of the ASL with its lifecycle function\'s ARN, leaving no ${…}', () => {
+  it("substitutes every placeholder of the ASL with its lifecycle function's ARN, leaving no ${…}", () => {
     const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
     expect(Object.keys(substitutions).sort()).toEqual(placeholdersOf(asl).sort());
     for (const task of LIFECYCLE_FUNCTIONS) {
@@ -334,7 +342,9 @@ describe('stateless stack: ticket lifecycle state machine', () => {
     for (const s of rest) {
       expect(s.Resource).toEqual(['*']);
       for (const action of s.Action) {
-        expect(action).toMatch(/^(logs:(Create|Get|Update|Delete)LogDelivery|logs:ListLogDeliveries|logs:PutResourcePolicy|logs:DescribeResourcePolicies|logs:DescribeLogGroups|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets))$/);
+        expect(action).toMatch(
+          /^(logs:(Create|Get|Update|Delete)LogDelivery|logs:ListLogDeliveries|logs:PutResourcePolicy|logs:DescribeResourcePolicies|logs:DescribeLogGroups|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets))$/,
+        );
       }
     }
   });
@@ -344,7 +354,10 @@ describe('stateless stack: ticket lifecycle state machine', () => {
     const granted = statementsOf(roleLogicalId(e.fn))
       .filter((s) => s.Action.some((a) => a.startsWith('states:')))
       .flatMap((s) => {
-        expect(s.Action.every((a) => a.startsWith('states:')), 'states:* actions in a statement of their own').toBe(true);
+        expect(
+          s.Action.every((a) => a.startsWith('states:')),
+          'states:* actions in a statement of their own',
+        ).toBe(true);
         return s.Action.flatMap((a) => s.Resource.map((r) => `${a} on ${flat(r)}`));
       });
     expect(granted.sort()).toEqual([...new Set(e.stateMachine)].map((a) => EXPECTED_GRANT[a]).sort());
@@ -357,12 +370,15 @@ describe('stateless stack: ticket lifecycle state machine', () => {
     else expect(env).not.toHaveProperty('STATE_MACHINE_ARN');
   });
 
-  it.each(LIFECYCLE_FUNCTIONS.map((t) => [t.id] as const))('lifecycle task %s: STATE_MACHINE_ARN, built from the fixed name (no reference back to the state machine)', (name) => {
-    // Every task handler wires the lifecycle at cold start (requireLifecycle) and refuses to
-    // load without it, ReadTicket too, whose entry declares no states:* access.
-    const env = resources[logicalId(entry(name).fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
-    expect(flat(env.STATE_MACHINE_ARN)).toBe(STATE_MACHINE_ARN);
-  });
+  it.each(LIFECYCLE_FUNCTIONS.map((t) => [t.id] as const))(
+    'lifecycle task %s: STATE_MACHINE_ARN, built from the fixed name (no reference back to the state machine)',
+    (name) => {
+      // Every task handler wires the lifecycle at cold start (requireLifecycle) and refuses to
+      // load without it, ReadTicket too, whose entry declares no states:* access.
+      const env = resources[logicalId(entry(name).fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
+      expect(flat(env.STATE_MACHINE_ARN)).toBe(STATE_MACHINE_ARN);
+    },
+  );
 
   it('ReadTicket: the ARN but no states:* permission at all', () => {
     expect(entry('ReadTicket').stateMachine).toEqual([]);
@@ -494,8 +510,20 @@ describe('stateless stack: ticket timers', () => {
 
   it('applies the rule to the functions one expects (the rule is not vacuous either way)', () => {
     const syncing = ALL.filter(syncsTimers).map((e) => e.name);
-    expect(syncing).toEqual(expect.arrayContaining(['createTicket', 'updateTicket', 'transitionTicket', 'addComment', 'splitTicket', 'AdvanceTicket', 'FireTimer']));
-    for (const name of ['putSettings', 'putUser', 'getTicket', 'listTickets', 'getOpenApi', 'ReadTicket', 'AwaitTicket', 'ContinueTicket', 'PreTokenGeneration']) {
+    expect(syncing).toEqual(
+      expect.arrayContaining(['createTicket', 'updateTicket', 'transitionTicket', 'addComment', 'splitTicket', 'AdvanceTicket', 'FireTimer']),
+    );
+    for (const name of [
+      'putSettings',
+      'putUser',
+      'getTicket',
+      'listTickets',
+      'getOpenApi',
+      'ReadTicket',
+      'AwaitTicket',
+      'ContinueTicket',
+      'PreTokenGeneration',
+    ]) {
       expect(syncing, name).not.toContain(name);
     }
   });
@@ -511,7 +539,9 @@ describe('stateless stack: ticket timers', () => {
       .map((r) => flat(r.Properties!.IntegrationUri));
     expect(integrated).not.toContain('${' + logicalId(timerFn) + '.Arn}');
     // No resource policy either: Scheduler invokes with the role's identity-based right.
-    const permissions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Permission').map((r) => flat(r.Properties!.FunctionName));
+    const permissions = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Permission')
+      .map((r) => flat(r.Properties!.FunctionName));
     expect(permissions).not.toContain('${' + logicalId(timerFn) + '.Arn}');
   });
 
@@ -545,33 +575,36 @@ describe('stateless stack: ticket timers', () => {
     expect(byAction['sqs:SendMessage']).toEqual({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: DLQ_ARN });
   });
 
-  it.each(ALL.map((e) => [`${e.kind} ${e.name}`, e.name] as const))('%s: the four timer variables and the scheduler rights iff it syncs timers', (_label, name) => {
-    const e = only(ALL.filter((x) => x.name === name));
-    const env = resources[logicalId(e.fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
-    const statements = rawStatementsOf(roleLogicalId(e.fn));
-    const scheduling = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('scheduler:') || a.startsWith('iam:')));
-    if (!syncsTimers(e)) {
-      for (const key of ['SCHEDULE_GROUP', 'TIMER_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'TIMER_DLQ_ARN']) expect(env, key).not.toHaveProperty(key);
-      expect(scheduling).toEqual([]);
-      return;
-    }
-    // All four (shared/config.ts refuses a partial set), with the values of this app.
-    expect(env.SCHEDULE_GROUP).toBe(TIMER_SCHEDULE_GROUP_NAME);
-    expect(flat(env.TIMER_TARGET_ARN)).toBe(TIMER_FUNCTION_ARN);
-    expect(env.SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
-    expect(env.TIMER_DLQ_ARN).toEqual(DLQ_ARN);
-    // Exactly: create/update/delete on the group's schedules, PassRole of the scheduler role to Scheduler.
-    expect(scheduling).toHaveLength(2);
-    const schedule = only(scheduling.filter((st) => [st.Action].flat().some((a) => a.startsWith('scheduler:'))));
-    expect([schedule.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']);
-    expect([schedule.Resource].flat().map(flat)).toEqual([SCHEDULES_ARN]);
-    expect(schedule.Condition).toBeUndefined();
-    const passRole = only(scheduling.filter((st) => [st.Action].flat().some((a) => a.startsWith('iam:'))));
-    expect(passRole).toEqual({
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: { 'Fn::GetAtt': [schedulerRoleId, 'Arn'] },
-      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-    });
-  });
+  it.each(ALL.map((e) => [`${e.kind} ${e.name}`, e.name] as const))(
+    '%s: the four timer variables and the scheduler rights iff it syncs timers',
+    (_label, name) => {
+      const e = only(ALL.filter((x) => x.name === name));
+      const env = resources[logicalId(e.fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
+      const statements = rawStatementsOf(roleLogicalId(e.fn));
+      const scheduling = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('scheduler:') || a.startsWith('iam:')));
+      if (!syncsTimers(e)) {
+        for (const key of ['SCHEDULE_GROUP', 'TIMER_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'TIMER_DLQ_ARN']) expect(env, key).not.toHaveProperty(key);
+        expect(scheduling).toEqual([]);
+        return;
+      }
+      // All four (shared/config.ts refuses a partial set), with the values of this app.
+      expect(env.SCHEDULE_GROUP).toBe(TIMER_SCHEDULE_GROUP_NAME);
+      expect(flat(env.TIMER_TARGET_ARN)).toBe(TIMER_FUNCTION_ARN);
+      expect(env.SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
+      expect(env.TIMER_DLQ_ARN).toEqual(DLQ_ARN);
+      // Exactly: create/update/delete on the group's schedules, PassRole of the scheduler role to Scheduler.
+      expect(scheduling).toHaveLength(2);
+      const schedule = only(scheduling.filter((st) => [st.Action].flat().some((a) => a.startsWith('scheduler:'))));
+      expect([schedule.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']);
+      expect([schedule.Resource].flat().map(flat)).toEqual([SCHEDULES_ARN]);
+      expect(schedule.Condition).toBeUndefined();
+      const passRole = only(scheduling.filter((st) => [st.Action].flat().some((a) => a.startsWith('iam:'))));
+      expect(passRole).toEqual({
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [schedulerRoleId, 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      });
+    },
+  );
 });

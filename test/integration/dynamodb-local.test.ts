@@ -128,21 +128,14 @@ describe('DynamoDB Local', () => {
       },
     });
 
-    const res = await client.send(
-      new TransactWriteItemsCommand({ TransactItems: [put('TICKET'), put('H#1')], ReturnConsumedCapacity: 'TOTAL' }),
-    );
+    const res = await client.send(new TransactWriteItemsCommand({ TransactItems: [put('TICKET'), put('H#1')], ReturnConsumedCapacity: 'TOTAL' }));
     expect(res.ConsumedCapacity?.[0]?.TableName).toBe(table);
     expect(res.ConsumedCapacity?.[0]?.CapacityUnits).toBeGreaterThan(0);
 
     // Same items again: the conditions fail and the SDK names which ones.
-    const error = await client
-      .send(new TransactWriteItemsCommand({ TransactItems: [put('TICKET'), put('H#2')] }))
-      .catch((e: unknown) => e);
+    const error = await client.send(new TransactWriteItemsCommand({ TransactItems: [put('TICKET'), put('H#2')] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransactionCanceledException);
-    expect((error as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual([
-      'ConditionalCheckFailed',
-      'None',
-    ]);
+    expect((error as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual(['ConditionalCheckFailed', 'None']);
     client.destroy();
   });
 });

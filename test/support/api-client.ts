@@ -14,7 +14,9 @@ export interface Identity {
 }
 
 /** Starts the real local runtime in this test file's process, on the run's shared DynamoDB Local, with a table of its own. */
-export async function startTestRuntime(fixed: { dataDir?: string; tableName?: string; apiPort?: number; sfnPort?: number; schedulerPort?: number } = {}): Promise<LocalRuntime> {
+export async function startTestRuntime(
+  fixed: { dataDir?: string; tableName?: string; apiPort?: number; sfnPort?: number; schedulerPort?: number } = {},
+): Promise<LocalRuntime> {
   return startLocalRuntime({
     dataDir: fixed.dataDir ?? mkdtempSync(join(tmpdir(), 'tf-e2e-')),
     apiPort: fixed.apiPort ?? 0,
@@ -43,8 +45,7 @@ export class Api {
   }
 
   as(token: string) {
-    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-      this.request(method, path, { body, token, headers });
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => this.request(method, path, { body, token, headers });
     return {
       get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
       post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),

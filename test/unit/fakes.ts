@@ -200,4 +200,3 @@ export function fakeDeps(now = '2026-03-02T10:00:00.000Z'): FakeDeps {
 export function caller(role: Role, overrides: Partial<TenantCaller> = {}): TenantCaller {
   return { sub: `${role}-1`, tenantId: 'acme', role, org: null, email: `${role}@example.test`, locale: null, ...overrides };
 }
-

@@ -13,8 +13,17 @@ const created = '2026-03-02T09:00:00.000Z'; // a Monday
 
 async function setup() {
   const deps = fakeDeps(created);
-  await deps.settings.put(tenantId, { workflow: 'assu', coverage: '24x7', timezone: 'UTC', sla: { resolution: { medium: 60 } }, contacts: { teamLead: 'lead@acme.example' } });
-  deps.tickets.seed(tenantId, aTicket({ status: 'in-behandeling', category: 'active', createdAt: created, categoryLog: [{ at: created, category: 'active' }] }));
+  await deps.settings.put(tenantId, {
+    workflow: 'assu',
+    coverage: '24x7',
+    timezone: 'UTC',
+    sla: { resolution: { medium: 60 } },
+    contacts: { teamLead: 'lead@acme.example' },
+  });
+  deps.tickets.seed(
+    tenantId,
+    aTicket({ status: 'in-behandeling', category: 'active', createdAt: created, categoryLog: [{ at: created, category: 'active' }] }),
+  );
   return deps;
 }
 
@@ -29,7 +38,11 @@ describe('fireTimer', () => {
     deps.clock.set('2026-03-02T10:00:01.000Z');
     expect(await fireTimer(deps, payload)).toBe('acted');
     const breached = (await deps.tickets.get(tenantId, 'TK1'))!;
-    expect(breached).toMatchObject({ status: 'geescaleerd', escalation: { level: 1 }, automation: { slaBreached: { resolution: '2026-03-02T10:00:01.000Z' } } });
+    expect(breached).toMatchObject({
+      status: 'geescaleerd',
+      escalation: { level: 1 },
+      automation: { slaBreached: { resolution: '2026-03-02T10:00:01.000Z' } },
+    });
 
     deps.clock.set('2026-03-02T10:05:00.000Z');
     expect(await fireTimer(deps, payload)).toBe('not-due');
@@ -40,7 +53,12 @@ describe('fireTimer', () => {
     const deps = await setup();
     const ticket = (await deps.tickets.get(tenantId, 'TK1'))!;
     // the ticket was resolved in time: the breach schedule left behind fires anyway
-    deps.tickets.seed(tenantId, { ...ticket, status: 'opgelost', category: 'resolved', categoryLog: [...ticket.categoryLog!, { at: '2026-03-02T09:30:00.000Z', category: 'resolved' }] });
+    deps.tickets.seed(tenantId, {
+      ...ticket,
+      status: 'opgelost',
+      category: 'resolved',
+      categoryLog: [...ticket.categoryLog!, { at: '2026-03-02T09:30:00.000Z', category: 'resolved' }],
+    });
     deps.clock.set('2026-03-02T10:00:01.000Z');
     const tenant = await loadTenant(deps.settings, tenantId);
     expect(desiredTimers((await deps.tickets.get(tenantId, 'TK1'))!, tenant, deps.clock.now())['sla-resolution-breach']).toBeUndefined();

@@ -13,9 +13,7 @@ const committed = JSON.parse(readFileSync(new URL('../../openapi.json', import.m
 function refsIn(node: Json, at = '#'): { at: string; ref: string }[] {
   if (Array.isArray(node)) return node.flatMap((n, i) => refsIn(n, `${at}/${i}`));
   if (node === null || typeof node !== 'object') return [];
-  return Object.entries(node).flatMap(([k, v]) =>
-    k === '$ref' && typeof v === 'string' ? [{ at, ref: v }] : refsIn(v, `${at}/${k}`),
-  );
+  return Object.entries(node).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [{ at, ref: v }] : refsIn(v, `${at}/${k}`)));
 }
 
 /** Resolves a local JSON pointer (`#/components/schemas/Ticket`) in the document. */

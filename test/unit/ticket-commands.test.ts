@@ -32,12 +32,23 @@ describe('customer reply rule', () => {
     expect(ticket).toMatchObject({ status: 'open', category: 'active', version: 2 });
     const stored = await deps.tickets.get('acme', 'TK1');
     expect({ ...ticket, sla: stored!.sla }).toEqual(stored);
-    expect(comments).toEqual([expect.objectContaining({ body: 'It is the one on floor 2.', visibility: 'public', author: expect.objectContaining({ id: 'customer-1', role: 'customer' }) })]);
+    expect(comments).toEqual([
+      expect.objectContaining({
+        body: 'It is the one on floor 2.',
+        visibility: 'public',
+        author: expect.objectContaining({ id: 'customer-1', role: 'customer' }),
+      }),
+    ]);
     // The comment and the move it causes are one change.
     const history = (await deps.tickets.listHistory('acme', 'TK1', { limit: 10, cursor: null }, true)).items;
     expect(history).toContainEqual(expect.objectContaining({ type: 'comment-added', version: 2 }));
     expect(history).toContainEqual(
-      expect.objectContaining({ type: 'status-changed', reason: 'customer-reply', changes: expect.objectContaining({ status: { from: 'pending', to: 'open' } }), version: 2 }),
+      expect.objectContaining({
+        type: 'status-changed',
+        reason: 'customer-reply',
+        changes: expect.objectContaining({ status: { from: 'pending', to: 'open' } }),
+        version: 2,
+      }),
     );
   });
 
@@ -134,8 +145,24 @@ describe('patch', () => {
   async function withStaff() {
     const deps = fakeDeps();
     deps.tickets.seed('acme', aTicket());
-    await deps.users.put('acme', { id: 'agent-2', email: 'a2@acme.example', name: 'Agent Two', role: 'agent', org: null, locale: null, updatedAt: '2026-01-01T00:00:00.000Z' });
-    await deps.users.put('acme', { id: 'cust-9', email: 'c9@globex.example', name: 'Customer', role: 'customer', org: 'globex', locale: null, updatedAt: '2026-01-01T00:00:00.000Z' });
+    await deps.users.put('acme', {
+      id: 'agent-2',
+      email: 'a2@acme.example',
+      name: 'Agent Two',
+      role: 'agent',
+      org: null,
+      locale: null,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    await deps.users.put('acme', {
+      id: 'cust-9',
+      email: 'c9@globex.example',
+      name: 'Customer',
+      role: 'customer',
+      org: 'globex',
+      locale: null,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
     return deps;
   }
   const events = async (deps: Awaited<ReturnType<typeof withStaff>>, includeInternal: boolean) =>

@@ -15,7 +15,16 @@ class InMemoryRegistry implements LifecycleRegistry {
   }
   async create(t: string, id: string, executionArn: string) {
     if (this.records.has(this.key(t, id))) return false;
-    this.records.set(this.key(t, id), { executionArn, generation: 1, previousExecutions: [], state: null, waitingCategory: null, waitingSince: null, taskToken: null, ended: false });
+    this.records.set(this.key(t, id), {
+      executionArn,
+      generation: 1,
+      previousExecutions: [],
+      state: null,
+      waitingCategory: null,
+      waitingSince: null,
+      taskToken: null,
+      ended: false,
+    });
     return true;
   }
   private change(t: string, id: string, when: (r: LifecycleRecord) => boolean, patch: (r: LifecycleRecord) => Partial<LifecycleRecord>) {
@@ -25,19 +34,44 @@ class InMemoryRegistry implements LifecycleRegistry {
     return Promise.resolve(true);
   }
   registerWait(t: string, id: string, arn: string, w: { state: string; category: string; token: string; since: string }) {
-    return this.change(t, id, (r) => r.executionArn === arn, () => ({ state: w.state, waitingCategory: w.category, taskToken: w.token, waitingSince: w.since }));
+    return this.change(
+      t,
+      id,
+      (r) => r.executionArn === arn,
+      () => ({ state: w.state, waitingCategory: w.category, taskToken: w.token, waitingSince: w.since }),
+    );
   }
   takeToken(t: string, id: string, token: string) {
-    return this.change(t, id, (r) => r.taskToken === token, () => ({ taskToken: null }));
+    return this.change(
+      t,
+      id,
+      (r) => r.taskToken === token,
+      () => ({ taskToken: null }),
+    );
   }
   markEnded(t: string, id: string, arn: string, state: string) {
-    return this.change(t, id, (r) => r.executionArn === arn, () => ({ ended: true, state, taskToken: null, waitingCategory: null }));
+    return this.change(
+      t,
+      id,
+      (r) => r.executionArn === arn,
+      () => ({ ended: true, state, taskToken: null, waitingCategory: null }),
+    );
   }
   unmarkEnded(t: string, id: string, arn: string) {
-    return this.change(t, id, (r) => r.executionArn === arn && r.ended, () => ({ ended: false }));
+    return this.change(
+      t,
+      id,
+      (r) => r.executionArn === arn && r.ended,
+      () => ({ ended: false }),
+    );
   }
   handOver(t: string, id: string, from: string, to: string, generation: number) {
-    return this.change(t, id, (r) => r.executionArn === from, (r) => ({ executionArn: to, generation, ended: false, taskToken: null, state: null, previousExecutions: [...r.previousExecutions, from] }));
+    return this.change(
+      t,
+      id,
+      (r) => r.executionArn === from,
+      (r) => ({ executionArn: to, generation, ended: false, taskToken: null, state: null, previousExecutions: [...r.previousExecutions, from] }),
+    );
   }
 }
 
@@ -109,7 +143,10 @@ describe('the ticket lifecycle service', () => {
     const tooOld = await syncTicket(life, { tenantId: tenant, ticketId: t.id, cycle: 3, executionArn: arn, executionStartTime: startTime });
     expect(tooOld.next).toBe('continue-as-new');
 
-    await Promise.all([continueAsNew(life, { tenantId: tenant, ticketId: t.id, executionArn: arn }), continueAsNew(life, { tenantId: tenant, ticketId: t.id, executionArn: arn })]);
+    await Promise.all([
+      continueAsNew(life, { tenantId: tenant, ticketId: t.id, executionArn: arn }),
+      continueAsNew(life, { tenantId: tenant, ticketId: t.id, executionArn: arn }),
+    ]);
     const record = (await registry.get(tenant, t.id))!;
     expect(record).toMatchObject({ generation: 2, previousExecutions: [arn], executionArn: firstArn(t.id) + '--g2' });
     expect(engine.started).toEqual([`acme--${t.id}`, `acme--${t.id}--g2`]);
@@ -123,7 +160,15 @@ describe('the ticket lifecycle service', () => {
     deps.tickets.seed(tenant, t);
     await startLifecycle(life, tenant, t);
     engine.live.add('tok-1');
-    await awaitTicket(life, { tenantId: tenant, ticketId: t.id, state: 'InProgress', category: 'active', version: 1, executionArn: firstArn(t.id), taskToken: 'tok-1' });
+    await awaitTicket(life, {
+      tenantId: tenant,
+      ticketId: t.id,
+      state: 'InProgress',
+      category: 'active',
+      version: 1,
+      executionArn: firstArn(t.id),
+      taskToken: 'tok-1',
+    });
     expect(engine.sent).toEqual([]);
     await afterTicketChange(life, tenant, t, { ...t, priority: 'high', version: 2 }, workflow);
     expect(engine.sent).toEqual([]);
@@ -153,7 +198,13 @@ describe('the ticket lifecycle service', () => {
     const t = aTicket({ status: 'cancelled', category: 'cancelled' });
     deps.tickets.seed(tenant, t);
     await startLifecycle(life, tenant, t);
-    const out = await syncTicket(life, { tenantId: tenant, ticketId: t.id, cycle: 0, executionArn: firstArn(t.id), executionStartTime: deps.clock.now().toISOString() });
+    const out = await syncTicket(life, {
+      tenantId: tenant,
+      ticketId: t.id,
+      cycle: 0,
+      executionArn: firstArn(t.id),
+      executionStartTime: deps.clock.now().toISOString(),
+    });
     expect(out.next).toBe('end');
     expect((await registry.get(tenant, t.id))!).toMatchObject({ ended: true, state: 'Cancelled' });
     const back = { ...t, status: 'open', category: 'active' as const, version: 2 };

@@ -132,8 +132,7 @@ describe('Workflow', () => {
   it('gives customers of the default workflow only the solved → open / closed choices', () => {
     const def = new Workflow(DEFAULT_WORKFLOW);
     expect(def.nextStatuses('solved', 'customer', 'question').sort()).toEqual(['closed', 'open']);
-    for (const s of DEFAULT_WORKFLOW.statuses.filter((s) => s.id !== 'solved'))
-      expect(def.nextStatuses(s.id, 'customer', 'question'), s.id).toEqual([]);
+    for (const s of DEFAULT_WORKFLOW.statuses.filter((s) => s.id !== 'solved')) expect(def.nextStatuses(s.id, 'customer', 'question'), s.id).toEqual([]);
   });
 
   it('maps statuses to categories and refuses a status outside the workflow', () => {

@@ -49,9 +49,12 @@ describe('pre token generation (V2_0)', () => {
 
   it('removes the custom:* copies from the ID token', async () => {
     const { response } = await handler(event(agent));
-    expect(response.claimsAndScopeOverrideDetails.idTokenGeneration?.claimsToSuppress?.sort()).toEqual(
-      ['custom:locale', 'custom:org', 'custom:role', 'custom:tid'],
-    );
+    expect(response.claimsAndScopeOverrideDetails.idTokenGeneration?.claimsToSuppress?.sort()).toEqual([
+      'custom:locale',
+      'custom:org',
+      'custom:role',
+      'custom:tid',
+    ]);
   });
 
   it('invents no claim for an attribute the user lacks (finance has no tenant, no company)', async () => {

@@ -115,8 +115,7 @@ describe('POST /v1/tickets handler', () => {
 
     expectProblem(res, 500);
     expect(Object.keys(res.body).sort()).toEqual(['detail', 'status', 'title', 'type']);
-    for (const leak of ['123456789012', 'test-table', 'AccessDenied', 'arn:', 'dynamodb', '    at '])
-      expect(res.rawBody, leak).not.toContain(leak);
+    for (const leak of ['123456789012', 'test-table', 'AccessDenied', 'arn:', 'dynamodb', '    at ']) expect(res.rawBody, leak).not.toContain(leak);
   });
 
   it('frees the Idempotency-Key after a 500 so the client can retry, instead of storing the failure', async () => {

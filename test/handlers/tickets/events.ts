@@ -52,9 +52,7 @@ export function httpEvent(input: EventInput): HttpEvent {
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      ...(input.claims === null
-        ? {}
-        : { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: input.claims ?? CLAIMS.alice, scopes: [] } } }),
+      ...(input.claims === null ? {} : { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: input.claims ?? CLAIMS.alice, scopes: [] } } }),
     },
   } as HttpEvent;
 }
@@ -84,10 +82,7 @@ export interface Answer {
 }
 
 /** Invokes a handler the way Lambda does and parses the JSON answer. */
-export async function invoke(
-  handler: (event: HttpEvent, context: Context) => Promise<HttpResponse>,
-  event: HttpEvent,
-): Promise<Answer> {
+export async function invoke(handler: (event: HttpEvent, context: Context) => Promise<HttpResponse>, event: HttpEvent): Promise<Answer> {
   const res = await handler(event, lambdaContext());
   const rawBody = String(res.body ?? '');
   return {

@@ -56,7 +56,12 @@ describe('GET /v1/tickets/{id} handler', () => {
   it('answers 404 to a customer for a ticket of their tenant they may not see', async () => {
     const res = await invoke(
       handler,
-      httpEvent({ method: 'GET', route: '/v1/tickets/{id}', pathParameters: { id: ours.id }, claims: { sub: 'mallory', tid: 'acme', role: 'customer', org: 'initech' } }),
+      httpEvent({
+        method: 'GET',
+        route: '/v1/tickets/{id}',
+        pathParameters: { id: ours.id },
+        claims: { sub: 'mallory', tid: 'acme', role: 'customer', org: 'initech' },
+      }),
     );
     expect(res.status).toBe(404);
     expect(res.rawBody).not.toContain(ours.subject);

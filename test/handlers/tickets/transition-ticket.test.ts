@@ -22,7 +22,14 @@ const lostRace = () =>
 const transition = (headers: Record<string, string> = {}) =>
   invoke(
     handler,
-    httpEvent({ method: 'POST', route: '/v1/tickets/{id}/transitions', pathParameters: { id: ticket.id }, body: { to: 'open' }, headers, claims: CLAIMS.agent }),
+    httpEvent({
+      method: 'POST',
+      route: '/v1/tickets/{id}/transitions',
+      pathParameters: { id: ticket.id },
+      body: { to: 'open' },
+      headers,
+      claims: CLAIMS.agent,
+    }),
   );
 
 /** The version each TransactWrite was conditioned on. */
@@ -68,7 +75,11 @@ describe('POST /v1/tickets/{id}/transitions handler', () => {
 
   it('answers 500, not a retry loop or a 4xx, when the transaction fails for another reason', async () => {
     ddb.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ValidationError', Message: 'Item size has exceeded the maximum allowed size' }] }),
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ValidationError', Message: 'Item size has exceeded the maximum allowed size' }],
+      }),
     );
     const res = await transition({ 'if-match': '"1"' });
     expect(res.status).toBe(500);

@@ -25,9 +25,7 @@ async function open(start: string, overrides: Partial<LocalSchedulerOptions> = {
 describe('time zones', () => {
   it('at() in Europe/Amsterdam created in winter time for a day after the spring DST change fires at 07:00Z, not 08:00Z', async () => {
     const { service, clock, world } = await open('2026-03-27T12:00:00Z');
-    await service.client.send(
-      new CreateScheduleCommand(oneTime('sla-spring', '2026-03-30T09:00:00', { ScheduleExpressionTimezone: 'Europe/Amsterdam' })),
-    );
+    await service.client.send(new CreateScheduleCommand(oneTime('sla-spring', '2026-03-30T09:00:00', { ScheduleExpressionTimezone: 'Europe/Amsterdam' })));
     expect(service.scheduler.get('sla-spring', GROUP)?.dueAt.toISOString()).toBe('2026-03-30T07:00:00.000Z');
     clock.set('2026-03-30T06:59:59Z');
     await service.scheduler.fireDue();
@@ -39,9 +37,7 @@ describe('time zones', () => {
 
   it('created in summer time for a day after the autumn DST change: fires at 08:00Z, not 07:00Z', async () => {
     const { service, clock, world } = await open('2026-10-23T12:00:00Z');
-    await service.client.send(
-      new CreateScheduleCommand(oneTime('sla-autumn', '2026-10-26T09:00:00', { ScheduleExpressionTimezone: 'Europe/Amsterdam' })),
-    );
+    await service.client.send(new CreateScheduleCommand(oneTime('sla-autumn', '2026-10-26T09:00:00', { ScheduleExpressionTimezone: 'Europe/Amsterdam' })));
     clock.set('2026-10-26T07:00:00Z');
     await service.scheduler.fireDue();
     expect(world.calls).toEqual([]);
@@ -63,7 +59,13 @@ describe('firing by the clock', () => {
     const { service, clock, world } = await open('2026-12-01T08:00:00Z');
     world.delayMs = 25;
     // Created out of order; d and b share a due time, d was created first.
-    for (const [label, at] of [['c', '10:00:00'], ['d', '09:30:00'], ['a', '09:00:00'], ['b', '09:30:00'], ['later', '12:00:00']] as const) {
+    for (const [label, at] of [
+      ['c', '10:00:00'],
+      ['d', '09:30:00'],
+      ['a', '09:00:00'],
+      ['b', '09:30:00'],
+      ['later', '12:00:00'],
+    ] as const) {
       await service.client.send(new CreateScheduleCommand(oneTime(`t-${label}`, `2026-12-01T${at}`, { label })));
     }
     clock.set('2026-12-01T11:00:00Z');
@@ -91,7 +93,10 @@ describe('firing by the clock', () => {
 
   it('fireDue(until) fires only what is due by `until`, whatever the clock says', async () => {
     const { service, world } = await open('2026-12-01T08:00:00Z');
-    for (const [label, at] of [['a', '09:00:00'], ['b', '10:00:00']] as const) {
+    for (const [label, at] of [
+      ['a', '09:00:00'],
+      ['b', '10:00:00'],
+    ] as const) {
       await service.client.send(new CreateScheduleCommand(oneTime(`u-${label}`, `2026-12-01T${at}`, { label })));
     }
     await service.scheduler.fireDue(new Date('2026-12-01T09:30:00Z'));
@@ -116,7 +121,9 @@ describe('firing by the clock', () => {
       if (chained.count < 2) {
         chained.count += 1;
         const next = new Date(clock.now().getTime() + 3600_000).toISOString().slice(0, 19);
-        await service.client.send(new CreateScheduleCommand(oneTime(`remind-${chained.count}`, next, { target: REMINDER_FN, label: `remind-${chained.count}` })));
+        await service.client.send(
+          new CreateScheduleCommand(oneTime(`remind-${chained.count}`, next, { target: REMINDER_FN, label: `remind-${chained.count}` })),
+        );
       }
       return {};
     };
@@ -150,7 +157,9 @@ describe('after completion', () => {
     await service.scheduler.fireDue();
     expect(world.labels()).toEqual(['close-T-9']);
     expect(service.scheduler.get('close-T-9', GROUP)).toBeUndefined();
-    await expect(service.client.send(new GetScheduleCommand({ Name: 'close-T-9', GroupName: GROUP }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(service.client.send(new GetScheduleCommand({ Name: 'close-T-9', GroupName: GROUP }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('ActionAfterCompletion NONE keeps it (State stays ENABLED, status COMPLETED) and it never fires again', async () => {
@@ -230,7 +239,10 @@ describe('failures', () => {
       expect.objectContaining({ scheduleName: 'ghost', targetArn: ghost, errorCode: 'ResourceNotFoundException', retryAttempts: 0 }),
     ]);
     expect(service.scheduler.deadLetters()[0]?.exhaustedRetryCondition).toBeUndefined();
-    expect(service.scheduler.get('ghost-no-dlq', GROUP)).toMatchObject({ status: 'COMPLETED', lastRun: { outcome: 'DROPPED', errorCode: 'ResourceNotFoundException' } });
+    expect(service.scheduler.get('ghost-no-dlq', GROUP)).toMatchObject({
+      status: 'COMPLETED',
+      lastRun: { outcome: 'DROPPED', errorCode: 'ResourceNotFoundException' },
+    });
     expect(service.scheduler.metrics()).toMatchObject({ scheduleInvocations: 2, targetAttempts: 0, deadLettered: 1, dropped: 1 });
   });
 });

@@ -47,14 +47,16 @@ export class World {
   constructor(private readonly clock: FakeClock) {}
 
   targets(): Record<string, TargetHandler> {
-    const record = (target: string): TargetHandler => async (input) => {
-      const label = (input as { label?: string })?.label ?? '?';
-      this.trace.push(`start ${label}`);
-      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-      this.calls.push({ target, input, at: this.clock.now().toISOString() });
-      this.trace.push(`end ${label}`);
-      return { ok: true };
-    };
+    const record =
+      (target: string): TargetHandler =>
+      async (input) => {
+        const label = (input as { label?: string })?.label ?? '?';
+        this.trace.push(`start ${label}`);
+        if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+        this.calls.push({ target, input, at: this.clock.now().toISOString() });
+        this.trace.push(`end ${label}`);
+        return { ok: true };
+      };
     return {
       [SLA_FN]: record(SLA_FN),
       [REMINDER_FN]: record(REMINDER_FN),
@@ -121,7 +123,11 @@ export async function startScheduler(options: {
 }
 
 /** A schedule as the product creates it: one-time, DELETE after completion, Lambda target with DLQ. */
-export function oneTime(name: string, at: string, extra: Partial<CreateScheduleCommandInput> & { label?: string; target?: string } = {}): CreateScheduleCommandInput {
+export function oneTime(
+  name: string,
+  at: string,
+  extra: Partial<CreateScheduleCommandInput> & { label?: string; target?: string } = {},
+): CreateScheduleCommandInput {
   const { label, target, ...rest } = extra;
   return {
     Name: name,

@@ -19,7 +19,22 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalScheduler } from '../../../local/scheduler';
-import { ACCOUNT, errorOf, FakeClock, GROUP, oneTime, REGION, removeDir, REMINDER_FN, ROLE_ARN, SLA_FN, type Started, startScheduler, tempDataDir, World } from './harness';
+import {
+  ACCOUNT,
+  errorOf,
+  FakeClock,
+  GROUP,
+  oneTime,
+  REGION,
+  removeDir,
+  REMINDER_FN,
+  ROLE_ARN,
+  SLA_FN,
+  type Started,
+  startScheduler,
+  tempDataDir,
+  World,
+} from './harness';
 
 let dataDir: string;
 let clock: FakeClock;
@@ -127,7 +142,9 @@ describe('schedules: errors as the SDK expects them', () => {
       message: 'Schedule never-created does not exist.',
     });
     // Update of a missing one too.
-    await expect(service.client.send(new UpdateScheduleCommand(oneTime('never-created', '2026-12-01T09:00:00')))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(service.client.send(new UpdateScheduleCommand(oneTime('never-created', '2026-12-01T09:00:00')))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
   it('a group that was never created is a ResourceNotFoundException', async () => {
@@ -145,7 +162,11 @@ describe('schedules: errors as the SDK expects them', () => {
     ['a bad ActionAfterCompletion', { ActionAfterCompletion: 'ARCHIVE' as 'NONE' }, "at 'actionAfterCompletion'"],
     ['a RoleArn that is no role', { Target: { Arn: SLA_FN, RoleArn: 'admin' } }, "at 'target.roleArn'"],
     ['a non-JSON Input for a Lambda', { Target: { Arn: SLA_FN, RoleArn: ROLE_ARN, Input: 'not json' } }, 'well-formed JSON'],
-    ['a DLQ that is no SQS queue', { Target: { Arn: SLA_FN, RoleArn: ROLE_ARN, DeadLetterConfig: { Arn: 'arn:aws:sns:eu-west-1:000000000000:t' } } }, "at 'target.deadLetterConfig.arn'"],
+    [
+      'a DLQ that is no SQS queue',
+      { Target: { Arn: SLA_FN, RoleArn: ROLE_ARN, DeadLetterConfig: { Arn: 'arn:aws:sns:eu-west-1:000000000000:t' } } },
+      "at 'target.deadLetterConfig.arn'",
+    ],
     ['too many retries', { Target: { Arn: SLA_FN, RoleArn: ROLE_ARN, RetryPolicy: { MaximumRetryAttempts: 186 } } }, 'between 0 and 185'],
     ['a bad name', { Name: 'has space' }, "at 'name'"],
   ])('%s is a ValidationException (400)', async (_label, patch, message) => {

@@ -48,9 +48,7 @@ let ticketSeq = 0;
 async function startTicket(category: string, name?: string): Promise<{ ticketId: string; executionArn: string }> {
   const ticketId = `T-${++ticketSeq}`;
   world.categories.set(ticketId, category);
-  const out = await service.client.send(
-    new StartExecutionCommand({ stateMachineArn: SM_ARN, name: name ?? ticketId, input: JSON.stringify({ ticketId }) }),
-  );
+  const out = await service.client.send(new StartExecutionCommand({ stateMachineArn: SM_ARN, name: name ?? ticketId, input: JSON.stringify({ ticketId }) }));
   await service.sfn.idle();
   return { ticketId, executionArn: out.executionArn ?? '' };
 }
@@ -105,7 +103,11 @@ describe('local Step Functions over the AWS JSON protocol', () => {
     expect(newTask.slice(0, 6)).toEqual(['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited']);
     // lambda:invoke result shape, as Step Functions returns it.
     const submitted = events.find((e) => e.type === 'TaskSubmitted');
-    expect(JSON.parse(submitted?.taskSubmittedEventDetails?.output ?? '{}')).toMatchObject({ Payload: { stored: true }, StatusCode: 200, ExecutedVersion: '$LATEST' });
+    expect(JSON.parse(submitted?.taskSubmittedEventDetails?.output ?? '{}')).toMatchObject({
+      Payload: { stored: true },
+      StatusCode: 200,
+      ExecutedVersion: '$LATEST',
+    });
     const scheduled = events.filter((e) => e.type === 'TaskScheduled')[1];
     expect(scheduled?.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke.waitForTaskToken', timeoutInSeconds: 3600 });
     expect(JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}').Payload.taskToken).toBe(first.taskToken);
@@ -188,16 +190,16 @@ describe('local Step Functions over the AWS JSON protocol', () => {
     const { ticketId, executionArn } = await startTicket('new', 'idem-1');
     const firstStart = await service.client.send(new DescribeExecutionCommand({ executionArn }));
     clock.advanceSeconds(5);
-    const again = await service.client.send(
-      new StartExecutionCommand({ stateMachineArn: SM_ARN, name: 'idem-1', input: JSON.stringify({ ticketId }) }),
-    );
+    const again = await service.client.send(new StartExecutionCommand({ stateMachineArn: SM_ARN, name: 'idem-1', input: JSON.stringify({ ticketId }) }));
     expect(again.executionArn).toBe(executionArn);
     expect(again.startDate).toEqual(firstStart.startDate);
     await service.sfn.idle();
     expect(world.callbacks.filter((c) => c.ticketId === ticketId)).toHaveLength(1);
 
     expect(
-      await errorName(service.client.send(new StartExecutionCommand({ stateMachineArn: SM_ARN, name: 'idem-1', input: JSON.stringify({ ticketId: 'other' }) }))),
+      await errorName(
+        service.client.send(new StartExecutionCommand({ stateMachineArn: SM_ARN, name: 'idem-1', input: JSON.stringify({ ticketId: 'other' }) })),
+      ),
     ).toBe('ExecutionAlreadyExists');
 
     world.categories.set(ticketId, 'closed');
@@ -282,9 +284,9 @@ describe('local Step Functions over the AWS JSON protocol', () => {
     const missing = SM_ARN.replace(':stateMachine:', ':execution:') + ':nope';
     expect(await errorName(service.client.send(new DescribeExecutionCommand({ executionArn: missing })))).toBe('ExecutionDoesNotExist');
     expect(await errorName(service.client.send(new DescribeExecutionCommand({ executionArn: 'garbage' })))).toBe('InvalidArn');
-    expect(
-      await errorName(service.client.send(new StartExecutionCommand({ stateMachineArn: `${SM_ARN}-other`, input: '{}' }))),
-    ).toBe('StateMachineDoesNotExist');
+    expect(await errorName(service.client.send(new StartExecutionCommand({ stateMachineArn: `${SM_ARN}-other`, input: '{}' })))).toBe(
+      'StateMachineDoesNotExist',
+    );
     expect(await errorName(service.client.send(new StartExecutionCommand({ stateMachineArn: SM_ARN, input: '{not json' })))).toBe('InvalidExecutionInput');
 
     const res = await fetch(service.endpoint, {

@@ -57,15 +57,13 @@ const boundary = fc.oneof(
 );
 
 /** 0–3 ranges of a day, sorted, not overlapping, sometimes touching. */
-const dayRanges = fc
-  .tuple(fc.uniqueArray(boundary, { maxLength: 6 }), fc.boolean())
-  .map(([values, touching]) => {
-    const v = [...values].sort((a, b) => a - b);
-    const ranges: [string, string][] = [];
-    if (touching) for (let i = 0; i + 1 < Math.min(v.length, 4); i++) ranges.push([hhmm(v[i]!), hhmm(v[i + 1]!)]);
-    else for (let i = 0; i + 1 < v.length; i += 2) ranges.push([hhmm(v[i]!), hhmm(v[i + 1]!)]);
-    return ranges;
-  });
+const dayRanges = fc.tuple(fc.uniqueArray(boundary, { maxLength: 6 }), fc.boolean()).map(([values, touching]) => {
+  const v = [...values].sort((a, b) => a - b);
+  const ranges: [string, string][] = [];
+  if (touching) for (let i = 0; i + 1 < Math.min(v.length, 4); i++) ranges.push([hhmm(v[i]!), hhmm(v[i + 1]!)]);
+  else for (let i = 0; i + 1 < v.length; i += 2) ranges.push([hhmm(v[i]!), hhmm(v[i + 1]!)]);
+  return ranges;
+});
 
 export const businessHoursArb = fc
   .record(Object.fromEntries(WEEKDAYS.map((d) => [d, fc.option(dayRanges, { freq: 4 })])))

@@ -16,7 +16,10 @@ describe('BusinessCalendar against a minute-by-minute reference (random zones, h
         offsetArb(2 * DAY),
         spanArb,
         fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 })), { maxLength: 4 }),
-        fc.array(fc.tuple(fc.oneof(fc.constantFrom(0, 1000), fc.integer({ min: 0, max: 1000 })), fc.integer({ min: 0, max: MIN - 1 })), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.oneof(fc.constantFrom(0, 1000), fc.integer({ min: 0, max: 1000 })), fc.integer({ min: 0, max: MIN - 1 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         ({ spec, anchor }, before, after, cuts, targets) => {
           const cal = new BusinessCalendar(spec);
           // The span always contains the anchor (often an offset change).
@@ -84,38 +87,55 @@ describe('BusinessCalendar week jumps against its own day-by-day walk (long span
   // the pieces' day-by-day walk is what the reference properties above check.
   it('workingMillisBetween over up to 90 days equals the sum over pieces of under a week', () => {
     fc.assert(
-      fc.property(scenarioArb, offsetArb(3 * DAY), offsetArb(90 * DAY), fc.array(fc.integer({ min: DAY, max: 6 * DAY }), { minLength: 1, maxLength: 5 }), ({ spec, anchor }, before, span, steps) => {
-        const cal = new BusinessCalendar(spec);
-        const from = anchor - before;
-        const to = from + span;
-        let sum = 0;
-        for (let a = from, k = 0; a < to; k++) {
-          const b = Math.min(to, a + steps[k % steps.length]!);
-          sum += cal.workingMillisBetween(new Date(a), new Date(b));
-          a = b;
-        }
-        expect(cal.workingMillisBetween(new Date(from), new Date(to))).toBe(sum);
-      }),
+      fc.property(
+        scenarioArb,
+        offsetArb(3 * DAY),
+        offsetArb(90 * DAY),
+        fc.array(fc.integer({ min: DAY, max: 6 * DAY }), { minLength: 1, maxLength: 5 }),
+        ({ spec, anchor }, before, span, steps) => {
+          const cal = new BusinessCalendar(spec);
+          const from = anchor - before;
+          const to = from + span;
+          let sum = 0;
+          for (let a = from, k = 0; a < to; k++) {
+            const b = Math.min(to, a + steps[k % steps.length]!);
+            sum += cal.workingMillisBetween(new Date(a), new Date(b));
+            a = b;
+          }
+          expect(cal.workingMillisBetween(new Date(from), new Date(to))).toBe(sum);
+        },
+      ),
       { seed: SEED, numRuns: 200 },
     );
   });
 
   it('addWorkingMillis(from, x + y) = addWorkingMillis(addWorkingMillis(from, x), y), stepping less than a week at a time', () => {
     fc.assert(
-      fc.property(scenarioArb, offsetArb(3 * DAY), fc.integer({ min: 1, max: 40 }), fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 5 }), ({ spec, anchor }, before, count, shares) => {
-        const cal = new BusinessCalendar(spec);
-        const from = new Date(anchor - before);
-        // A week's nominal working time, from the hours themselves.
-        const weekly = spec.coverage === '24x7' ? 7 * DAY : Object.values(spec.businessHours).flat().reduce((sum, r) => sum + (toMin(r![1]) - toMin(r![0])) * MIN, 0);
-        let stepped = from;
-        let total = 0;
-        for (let k = 0; k < count; k++) {
-          const step = Math.max(1, Math.floor((weekly * shares[k % shares.length]!) / 1000) - 1);
-          stepped = cal.addWorkingMillis(stepped, step);
-          total += step;
-        }
-        expect(cal.addWorkingMillis(from, total).getTime()).toBe(stepped.getTime());
-      }),
+      fc.property(
+        scenarioArb,
+        offsetArb(3 * DAY),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 5 }),
+        ({ spec, anchor }, before, count, shares) => {
+          const cal = new BusinessCalendar(spec);
+          const from = new Date(anchor - before);
+          // A week's nominal working time, from the hours themselves.
+          const weekly =
+            spec.coverage === '24x7'
+              ? 7 * DAY
+              : Object.values(spec.businessHours)
+                  .flat()
+                  .reduce((sum, r) => sum + (toMin(r![1]) - toMin(r![0])) * MIN, 0);
+          let stepped = from;
+          let total = 0;
+          for (let k = 0; k < count; k++) {
+            const step = Math.max(1, Math.floor((weekly * shares[k % shares.length]!) / 1000) - 1);
+            stepped = cal.addWorkingMillis(stepped, step);
+            total += step;
+          }
+          expect(cal.addWorkingMillis(from, total).getTime()).toBe(stepped.getTime());
+        },
+      ),
       { seed: SEED, numRuns: 200 },
     );
   });

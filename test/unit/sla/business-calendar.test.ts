@@ -113,7 +113,12 @@ describe('BusinessCalendar: holidays', () => {
   });
 
   it('is a local date: a holiday in Asia/Kolkata starts at 18:30 UTC the day before', () => {
-    const cal = new BusinessCalendar({ timezone: 'Asia/Kolkata', coverage: 'business-hours', businessHours: { mon: [['00:00', '24:00']] }, holidays: ['2026-06-08'] });
+    const cal = new BusinessCalendar({
+      timezone: 'Asia/Kolkata',
+      coverage: 'business-hours',
+      businessHours: { mon: [['00:00', '24:00']] },
+      holidays: ['2026-06-08'],
+    });
     expect(cal.workingMinutesBetween(at('2026-06-01T00:00:00Z'), at('2026-06-02T00:00:00Z'))).toBe(24 * 60 - 330);
     expect(cal.workingMinutesBetween(at('2026-06-07T18:30:00Z'), at('2026-06-08T18:30:00Z'))).toBe(0);
   });
@@ -176,7 +181,12 @@ describe('BusinessCalendar: DST in Europe/Amsterdam (spring 2026-03-29, autumn 2
     expect(cal.workingMinutesBetween(at('2019-02-10T00:00:00-02:00'), at('2019-02-24T00:00:00-03:00'))).toBe(180 + 120);
     expect(iso(cal.addWorkingMinutes(at('2019-02-10T00:00:00-02:00'), 180 + 60))).toBe('2019-02-24T02:00:00.000Z'); // Sat 23 Feb 23:00 (-03:00)
     // And the spring-forward at midnight (4 Nov 2018): Sunday starts at 01:00.
-    const sunday = new BusinessCalendar({ timezone: 'America/Sao_Paulo', coverage: 'business-hours', businessHours: { sun: [['00:00', '02:00']] }, holidays: [] });
+    const sunday = new BusinessCalendar({
+      timezone: 'America/Sao_Paulo',
+      coverage: 'business-hours',
+      businessHours: { sun: [['00:00', '02:00']] },
+      holidays: [],
+    });
     expect(sunday.workingMinutesBetween(at('2018-11-03T12:00:00-03:00'), at('2018-11-05T00:00:00-02:00'))).toBe(60);
   });
 
@@ -201,7 +211,12 @@ describe('BusinessCalendar: several ranges a day and other zones', () => {
   });
 
   it('America/New_York (09:00–17:00) across its own DST weekends', () => {
-    const cal = new BusinessCalendar({ timezone: 'America/New_York', coverage: 'business-hours', businessHours: weekdays(['09:00', '17:00']), holidays: ['2026-07-03'] });
+    const cal = new BusinessCalendar({
+      timezone: 'America/New_York',
+      coverage: 'business-hours',
+      businessHours: weekdays(['09:00', '17:00']),
+      holidays: ['2026-07-03'],
+    });
     // Spring forward Sun 2026-03-08: Fri 16:00 EST + 120 → Mon 10:00 EDT.
     expect(iso(cal.addWorkingMinutes(at('2026-03-06T16:00:00-05:00'), 120))).toBe('2026-03-09T14:00:00.000Z');
     // Independence Day observed on Friday 3 July.
@@ -250,8 +265,17 @@ describe('BusinessCalendar: validation → CalendarError (a validation DomainErr
   });
 
   it('refuses malformed times, with one problem per field', () => {
-    const problems = problemsOf({ ...valid, businessHours: { mon: [['8:30', '17:30']], tue: [['08:30', '25:00']], wed: [['12:60', '13:00']], thu: [['24:00', '24:00']], fri: [['08:30', '24:01']] } });
-    expect(problems.map((p) => p.path)).toEqual(['businessHours.mon[0][0]', 'businessHours.tue[0][1]', 'businessHours.wed[0][0]', 'businessHours.thu[0][0]', 'businessHours.fri[0][1]']);
+    const problems = problemsOf({
+      ...valid,
+      businessHours: { mon: [['8:30', '17:30']], tue: [['08:30', '25:00']], wed: [['12:60', '13:00']], thu: [['24:00', '24:00']], fri: [['08:30', '24:01']] },
+    });
+    expect(problems.map((p) => p.path)).toEqual([
+      'businessHours.mon[0][0]',
+      'businessHours.tue[0][1]',
+      'businessHours.wed[0][0]',
+      'businessHours.thu[0][0]',
+      'businessHours.fri[0][1]',
+    ]);
     expect(problemsOf({ ...valid, businessHours: { mon: [['08:30']] } })).toEqual([expect.objectContaining({ path: 'businessHours.mon[0]' })]);
   });
 
@@ -267,13 +291,36 @@ describe('BusinessCalendar: validation → CalendarError (a validation DomainErr
   });
 
   it('refuses overlapping ranges on a day, but not touching ones', () => {
-    const problems = problemsOf({ ...valid, businessHours: { mon: [['13:00', '17:00'], ['09:00', '13:30']] } });
+    const problems = problemsOf({
+      ...valid,
+      businessHours: {
+        mon: [
+          ['13:00', '17:00'],
+          ['09:00', '13:30'],
+        ],
+      },
+    });
     expect(problems).toEqual([{ path: 'businessHours.mon[1]', message: '09:00–13:30 overlaps 13:00–17:00 (businessHours.mon[0]).' }]);
-    expect(calendarProblems({ ...valid, businessHours: { mon: [['09:00', '13:00'], ['13:00', '17:00']] } })).toEqual([]);
+    expect(
+      calendarProblems({
+        ...valid,
+        businessHours: {
+          mon: [
+            ['09:00', '13:00'],
+            ['13:00', '17:00'],
+          ],
+        },
+      }),
+    ).toEqual([]);
   });
 
   it('refuses an unknown zone, weekday, coverage and a bad holiday, all at once', () => {
-    const problems = problemsOf({ timezone: 'Mars/Olympus_Mons', coverage: '9to5', businessHours: { monday: [['08:30', '17:30']], mon: [['08:30', '17:30']] }, holidays: ['2026-02-30', '25-12-2026', '2026-12-25'] });
+    const problems = problemsOf({
+      timezone: 'Mars/Olympus_Mons',
+      coverage: '9to5',
+      businessHours: { monday: [['08:30', '17:30']], mon: [['08:30', '17:30']] },
+      holidays: ['2026-02-30', '25-12-2026', '2026-12-25'],
+    });
     expect(problems.map((p) => p.path)).toEqual(['timezone', 'coverage', 'businessHours.monday', 'holidays[0]', 'holidays[1]']);
   });
 

@@ -150,9 +150,11 @@ export function referenceSla(
   let breachedAt: number | null = targetMs === 0 ? start : null;
   for (let m = Math.floor(start / MIN); m * MIN < end; m++) {
     if (!cal.working(m)) continue;
-    const cuts = [Math.max(start, m * MIN), ...events.map((e) => e.at).filter((t) => t > m * MIN && t < (m + 1) * MIN && t < end), Math.min(end, (m + 1) * MIN)].sort(
-      (a, b) => a - b,
-    );
+    const cuts = [
+      Math.max(start, m * MIN),
+      ...events.map((e) => e.at).filter((t) => t > m * MIN && t < (m + 1) * MIN && t < end),
+      Math.min(end, (m + 1) * MIN),
+    ].sort((a, b) => a - b);
     for (let k = 0; k + 1 < cuts.length; k++) {
       const [u, v] = [cuts[k]!, cuts[k + 1]!];
       if (v <= u || status(u) !== 'counting') continue;

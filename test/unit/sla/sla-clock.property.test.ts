@@ -15,10 +15,7 @@ const timelineArb = fc.record({
   before: offsetArb(2 * DAY),
   first: fc.oneof({ weight: 4, arbitrary: fc.constantFrom<Category>('new', 'active') }, { weight: 1, arbitrary: fc.constantFrom(...CATEGORIES) }),
   steps: fc.array(
-    fc.tuple(
-      fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * MIN }), offsetArb(6 * HOUR), offsetArb(DAY)),
-      fc.constantFrom(...CATEGORIES),
-    ),
+    fc.tuple(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * MIN }), offsetArb(6 * HOUR), offsetArb(DAY)), fc.constantFrom(...CATEGORIES)),
     { maxLength: 7 },
   ),
   /** Where `now` falls, in thousandths of the timeline plus a day (negative: before the submission). */

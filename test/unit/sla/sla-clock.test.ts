@@ -5,7 +5,12 @@ import { evaluateSla, nextSlaInstants, slaClocks, type SlaInput } from '../../..
 
 const at = (iso: string) => new Date(iso);
 const weekdays = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['08:30', '17:30']] as [string, string][]]));
-const amsterdam = new BusinessCalendar({ timezone: 'Europe/Amsterdam', coverage: 'business-hours', businessHours: weekdays, holidays: ['2026-12-25', '2026-12-26'] });
+const amsterdam = new BusinessCalendar({
+  timezone: 'Europe/Amsterdam',
+  coverage: 'business-hours',
+  businessHours: weekdays,
+  holidays: ['2026-12-25', '2026-12-26'],
+});
 
 /** Local Amsterdam times in March 2026 (CET, +01:00) unless an offset is given. */
 const cet = (local: string) => at(local.includes('+') || local.endsWith('Z') ? local : `${local}+01:00`);
@@ -25,7 +30,13 @@ describe('SLA clocks: start, weekends, the calendar', () => {
     expect(monday.response).toEqual({ targetMinutes: 60, elapsedMinutes: 30, state: 'running', dueAt: '2026-03-09T08:30:00.000Z', breachedAt: null });
 
     const late = slaClocks(input(created, '2026-03-09T10:00', 60, 480));
-    expect(late.response).toEqual({ targetMinutes: 60, elapsedMinutes: 90, state: 'running', dueAt: '2026-03-09T08:30:00.000Z', breachedAt: '2026-03-09T08:30:00.000Z' });
+    expect(late.response).toEqual({
+      targetMinutes: 60,
+      elapsedMinutes: 90,
+      state: 'running',
+      dueAt: '2026-03-09T08:30:00.000Z',
+      breachedAt: '2026-03-09T08:30:00.000Z',
+    });
   });
 
   it('runs across Christmas and the weekend', () => {
@@ -47,7 +58,11 @@ describe('SLA clocks: start, weekends, the calendar', () => {
     expect(slaClocks(input(timeline, '2026-03-09T09:00:59.999', 60, null)).response.elapsedMinutes).toBe(0);
     expect(slaClocks(input(timeline, '2026-03-09T09:01:00', 60, null)).response.elapsedMinutes).toBe(1);
     // 30 s + 30 s of counting around a pause make one minute.
-    const paused: [string, Category][] = [['2026-03-09T09:00:00', 'new'], ['2026-03-09T09:00:30', 'waiting_third_party'], ['2026-03-09T10:00:00', 'active']];
+    const paused: [string, Category][] = [
+      ['2026-03-09T09:00:00', 'new'],
+      ['2026-03-09T09:00:30', 'waiting_third_party'],
+      ['2026-03-09T10:00:00', 'active'],
+    ];
     expect(evaluateSla(input(paused, '2026-03-09T10:00:30', 60, null)).response).toMatchObject({ elapsedMs: 60_000, elapsedMinutes: 1 });
   });
 });
@@ -64,42 +79,126 @@ describe('SLA clocks: the response metric (seed 004)', () => {
 
   it('stops at the first waiting-on-customer and does not restart on the answer nor on reopen', () => {
     for (const now of ['2026-03-09T12:00', '2026-03-10T12:00', '2026-03-12T12:00']) {
-      expect(slaClocks(input(timeline, now, 120, null)).response).toEqual({ targetMinutes: 120, elapsedMinutes: 60, state: 'stopped', dueAt: null, breachedAt: null });
+      expect(slaClocks(input(timeline, now, 120, null)).response).toEqual({
+        targetMinutes: 120,
+        elapsedMinutes: 60,
+        state: 'stopped',
+        dueAt: null,
+        breachedAt: null,
+      });
     }
   });
 
   it('also stops at scheduled, and an instantaneous pass through waiting_customer counts as the response', () => {
-    expect(slaClocks(input([['2026-03-09T09:00', 'new'], ['2026-03-09T09:45', 'scheduled'], ['2026-03-09T10:00', 'active']], '2026-03-09T12:00', 60, null)).response).toMatchObject({ elapsedMinutes: 45, state: 'stopped' });
-    expect(slaClocks(input([['2026-03-09T09:00', 'new'], ['2026-03-09T09:10', 'waiting_customer'], ['2026-03-09T09:10', 'active']], '2026-03-09T12:00', 60, null)).response).toMatchObject({ elapsedMinutes: 10, state: 'stopped' });
+    expect(
+      slaClocks(
+        input(
+          [
+            ['2026-03-09T09:00', 'new'],
+            ['2026-03-09T09:45', 'scheduled'],
+            ['2026-03-09T10:00', 'active'],
+          ],
+          '2026-03-09T12:00',
+          60,
+          null,
+        ),
+      ).response,
+    ).toMatchObject({ elapsedMinutes: 45, state: 'stopped' });
+    expect(
+      slaClocks(
+        input(
+          [
+            ['2026-03-09T09:00', 'new'],
+            ['2026-03-09T09:10', 'waiting_customer'],
+            ['2026-03-09T09:10', 'active'],
+          ],
+          '2026-03-09T12:00',
+          60,
+          null,
+        ),
+      ).response,
+    ).toMatchObject({ elapsedMinutes: 10, state: 'stopped' });
   });
 
   it('keeps its breach after stopping', () => {
-    const clock = slaClocks(input([['2026-03-09T09:00', 'new'], ['2026-03-09T10:30', 'waiting_customer']], '2026-03-10T12:00', 60, null)).response;
+    const clock = slaClocks(
+      input(
+        [
+          ['2026-03-09T09:00', 'new'],
+          ['2026-03-09T10:30', 'waiting_customer'],
+        ],
+        '2026-03-10T12:00',
+        60,
+        null,
+      ),
+    ).response;
     expect(clock).toEqual({ targetMinutes: 60, elapsedMinutes: 90, state: 'stopped', dueAt: null, breachedAt: '2026-03-09T09:00:00.000Z' });
   });
 
   it('pauses while waiting on a third party', () => {
-    const thirdParty: [string, Category][] = [['2026-03-09T09:00', 'new'], ['2026-03-09T09:30', 'waiting_third_party'], ['2026-03-10T09:30', 'active']];
+    const thirdParty: [string, Category][] = [
+      ['2026-03-09T09:00', 'new'],
+      ['2026-03-09T09:30', 'waiting_third_party'],
+      ['2026-03-10T09:30', 'active'],
+    ];
     expect(slaClocks(input(thirdParty, '2026-03-09T15:00', 60, 480))).toEqual({
       response: { targetMinutes: 60, elapsedMinutes: 30, state: 'paused', dueAt: null, breachedAt: null },
       resolution: { targetMinutes: 480, elapsedMinutes: 30, state: 'paused', dueAt: null, breachedAt: null },
     });
-    expect(slaClocks(input(thirdParty, '2026-03-10T10:00', 60, 480)).response).toEqual({ targetMinutes: 60, elapsedMinutes: 60, state: 'running', dueAt: '2026-03-10T09:00:00.000Z', breachedAt: '2026-03-10T09:00:00.000Z' });
+    expect(slaClocks(input(thirdParty, '2026-03-10T10:00', 60, 480)).response).toEqual({
+      targetMinutes: 60,
+      elapsedMinutes: 60,
+      state: 'running',
+      dueAt: '2026-03-10T09:00:00.000Z',
+      breachedAt: '2026-03-10T09:00:00.000Z',
+    });
   });
 
   it('a pause that starts and ends outside business hours changes nothing', () => {
     const plain = slaClocks(input([['2026-03-06T16:00', 'active']], '2026-03-09T10:00', 480, 960));
-    const paused = slaClocks(input([['2026-03-06T16:00', 'active'], ['2026-03-06T18:00', 'waiting_third_party'], ['2026-03-09T08:00', 'active']], '2026-03-09T10:00', 480, 960));
+    const paused = slaClocks(
+      input(
+        [
+          ['2026-03-06T16:00', 'active'],
+          ['2026-03-06T18:00', 'waiting_third_party'],
+          ['2026-03-09T08:00', 'active'],
+        ],
+        '2026-03-09T10:00',
+        480,
+        960,
+      ),
+    );
     expect(paused).toEqual(plain);
     expect(paused.response).toMatchObject({ elapsedMinutes: 180, state: 'running', dueAt: '2026-03-09T14:00:00.000Z' });
     // A waiting-on-customer pause over the weekend likewise leaves the resolution clock as it was.
-    const waiting = slaClocks(input([['2026-03-06T16:00', 'active'], ['2026-03-06T18:00', 'waiting_customer'], ['2026-03-09T08:00', 'active']], '2026-03-09T10:00', 480, 960));
+    const waiting = slaClocks(
+      input(
+        [
+          ['2026-03-06T16:00', 'active'],
+          ['2026-03-06T18:00', 'waiting_customer'],
+          ['2026-03-09T08:00', 'active'],
+        ],
+        '2026-03-09T10:00',
+        480,
+        960,
+      ),
+    );
     expect(waiting.resolution).toEqual(plain.resolution);
     expect(waiting.response).toMatchObject({ elapsedMinutes: 90, state: 'stopped' });
   });
 
   it('does not count while cancelled (decision: shown as stopped)', () => {
-    const clocks = slaClocks(input([['2026-03-09T09:00', 'new'], ['2026-03-09T09:40', 'cancelled']], '2026-03-11T12:00', 60, 480));
+    const clocks = slaClocks(
+      input(
+        [
+          ['2026-03-09T09:00', 'new'],
+          ['2026-03-09T09:40', 'cancelled'],
+        ],
+        '2026-03-11T12:00',
+        60,
+        480,
+      ),
+    );
     expect(clocks.response).toEqual({ targetMinutes: 60, elapsedMinutes: 40, state: 'stopped', dueAt: null, breachedAt: null });
     expect(clocks.resolution).toEqual({ targetMinutes: 480, elapsedMinutes: 40, state: 'stopped', dueAt: null, breachedAt: null });
   });
@@ -114,9 +213,21 @@ describe('SLA clocks: the resolution metric', () => {
       ['2026-03-11T10:00', 'resolved'], // + 450 + 90 = 600
       ['2026-03-12T10:00', 'active'], // reopened
     ];
-    expect(slaClocks(input(timeline, '2026-03-11T16:00', null, 1440)).resolution).toEqual({ targetMinutes: 1440, elapsedMinutes: 600, state: 'stopped', dueAt: null, breachedAt: null });
+    expect(slaClocks(input(timeline, '2026-03-11T16:00', null, 1440)).resolution).toEqual({
+      targetMinutes: 1440,
+      elapsedMinutes: 600,
+      state: 'stopped',
+      dueAt: null,
+      breachedAt: null,
+    });
     // Thu 12:00: 600 + 120 = 720 used, 720 to go: Thu 12:00–17:30 (330) + Fri 08:30 + 390 = 15:00.
-    expect(slaClocks(input(timeline, '2026-03-12T12:00', null, 1440)).resolution).toEqual({ targetMinutes: 1440, elapsedMinutes: 720, state: 'running', dueAt: '2026-03-13T14:00:00.000Z', breachedAt: null });
+    expect(slaClocks(input(timeline, '2026-03-12T12:00', null, 1440)).resolution).toEqual({
+      targetMinutes: 1440,
+      elapsedMinutes: 720,
+      state: 'running',
+      dueAt: '2026-03-13T14:00:00.000Z',
+      breachedAt: null,
+    });
   });
 
   it('stops at closed and cancelled, and is paused while waiting on the customer or a third party', () => {
@@ -125,23 +236,53 @@ describe('SLA clocks: the resolution metric', () => {
       expect(slaClocks(input([...base, ['2026-03-09T09:30', category]], '2026-03-09T12:00', null, 60)).resolution.state).toBe('stopped');
     }
     for (const category of ['waiting_customer', 'waiting_third_party'] as const) {
-      expect(slaClocks(input([...base, ['2026-03-09T09:30', category]], '2026-03-09T12:00', null, 60)).resolution).toMatchObject({ state: 'paused', elapsedMinutes: 30 });
+      expect(slaClocks(input([...base, ['2026-03-09T09:30', category]], '2026-03-09T12:00', null, 60)).resolution).toMatchObject({
+        state: 'paused',
+        elapsedMinutes: 30,
+      });
     }
     // scheduled pauses neither metric's resolution: it keeps running.
-    expect(slaClocks(input([...base, ['2026-03-09T09:30', 'scheduled']], '2026-03-09T12:00', null, 600)).resolution).toMatchObject({ state: 'running', elapsedMinutes: 180 });
+    expect(slaClocks(input([...base, ['2026-03-09T09:30', 'scheduled']], '2026-03-09T12:00', null, 600)).resolution).toMatchObject({
+      state: 'running',
+      elapsedMinutes: 180,
+    });
   });
 
   it('records the breach in the right counting stretch, before a pause', () => {
-    const clock = slaClocks(input([['2026-03-09T09:00', 'new'], ['2026-03-09T11:00', 'waiting_third_party'], ['2026-03-10T09:00', 'active']], '2026-03-10T12:00', null, 100)).resolution;
-    expect(clock).toEqual({ targetMinutes: 100, elapsedMinutes: 300, state: 'running', dueAt: '2026-03-09T09:40:00.000Z', breachedAt: '2026-03-09T09:40:00.000Z' });
+    const clock = slaClocks(
+      input(
+        [
+          ['2026-03-09T09:00', 'new'],
+          ['2026-03-09T11:00', 'waiting_third_party'],
+          ['2026-03-10T09:00', 'active'],
+        ],
+        '2026-03-10T12:00',
+        null,
+        100,
+      ),
+    ).resolution;
+    expect(clock).toEqual({
+      targetMinutes: 100,
+      elapsedMinutes: 300,
+      state: 'running',
+      dueAt: '2026-03-09T09:40:00.000Z',
+      breachedAt: '2026-03-09T09:40:00.000Z',
+    });
   });
 });
 
 describe('SLA clocks: edges', () => {
   it('ignores events after now, and treats a now before the submission as the submission', () => {
-    const timeline: [string, Category][] = [['2026-03-09T09:00', 'new'], ['2026-03-09T11:00', 'resolved']];
+    const timeline: [string, Category][] = [
+      ['2026-03-09T09:00', 'new'],
+      ['2026-03-09T11:00', 'resolved'],
+    ];
     expect(slaClocks(input(timeline, '2026-03-09T10:00', 60, 480)).resolution).toMatchObject({ state: 'running', elapsedMinutes: 60 });
-    expect(slaClocks(input(timeline, '2026-03-09T08:00', 60, 480)).response).toMatchObject({ state: 'running', elapsedMinutes: 0, dueAt: '2026-03-09T09:00:00.000Z' });
+    expect(slaClocks(input(timeline, '2026-03-09T08:00', 60, 480)).response).toMatchObject({
+      state: 'running',
+      elapsedMinutes: 0,
+      dueAt: '2026-03-09T09:00:00.000Z',
+    });
   });
 
   it('a target of 0 is breached at submission', () => {
@@ -150,7 +291,19 @@ describe('SLA clocks: edges', () => {
 
   it('refuses an empty or unordered timeline and bad targets', () => {
     expect(() => evaluateSla(input([], '2026-03-09T10:00', 60, 60))).toThrow(RangeError);
-    expect(() => evaluateSla(input([['2026-03-09T10:00', 'new'], ['2026-03-09T09:00', 'active']], '2026-03-09T10:00', 60, 60))).toThrow(RangeError);
+    expect(() =>
+      evaluateSla(
+        input(
+          [
+            ['2026-03-09T10:00', 'new'],
+            ['2026-03-09T09:00', 'active'],
+          ],
+          '2026-03-09T10:00',
+          60,
+          60,
+        ),
+      ),
+    ).toThrow(RangeError);
     expect(() => evaluateSla(input([['2026-03-09T10:00', 'new']], '2026-03-09T10:00', -5, 60))).toThrow(RangeError);
   });
 });
@@ -172,11 +325,25 @@ describe('nextSlaInstants', () => {
 
   it('drops what has passed, and everything while paused, stopped or without target', () => {
     const passedWarning = nextSlaInstants(input([['2026-03-09T09:00', 'new']], '2026-03-09T09:50', 60, null));
-    expect(passedWarning).toEqual({ response: { warningAt: null, breachAt: at('2026-03-09T09:00:00Z') }, resolution: { warningAt: null, breachAt: null }, next: at('2026-03-09T09:00:00Z') });
+    expect(passedWarning).toEqual({
+      response: { warningAt: null, breachAt: at('2026-03-09T09:00:00Z') },
+      resolution: { warningAt: null, breachAt: null },
+      next: at('2026-03-09T09:00:00Z'),
+    });
     const breached = nextSlaInstants(input([['2026-03-09T09:00', 'new']], '2026-03-09T10:00', 60, null));
     expect(breached.response).toEqual({ warningAt: null, breachAt: null });
     expect(breached.next).toBeNull();
-    const paused = nextSlaInstants(input([['2026-03-09T09:00', 'new'], ['2026-03-09T09:10', 'waiting_third_party']], '2026-03-09T09:20', 60, 480));
+    const paused = nextSlaInstants(
+      input(
+        [
+          ['2026-03-09T09:00', 'new'],
+          ['2026-03-09T09:10', 'waiting_third_party'],
+        ],
+        '2026-03-09T09:20',
+        60,
+        480,
+      ),
+    );
     expect(paused.next).toBeNull();
   });
 });
