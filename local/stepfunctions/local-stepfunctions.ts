@@ -251,6 +251,9 @@ export class LocalStepFunctions {
   private orderSeq = 0;
   private TimeoutError: (new () => Error) | undefined;
 
+  /** State machines are (re)registered when the service starts: that is their creation date here. */
+  private readonly registeredAt = new Date();
+
   constructor(options: LocalStepFunctionsOptions) {
     this.clock = options.clock ?? systemClock;
     this.region = options.region ?? 'eu-west-1';
@@ -590,7 +593,7 @@ export class LocalStepFunctions {
       definition: JSON.stringify(config.definition),
       roleArn: this.roleArn(),
       type: 'STANDARD',
-      creationDate: new Date(0),
+      creationDate: this.registeredAt,
     };
   }
 
@@ -614,7 +617,7 @@ export class LocalStepFunctions {
         stateMachineArn: config.arn,
         name: config.name,
         type: 'STANDARD',
-        creationDate: new Date(0),
+        creationDate: this.registeredAt,
       })),
     };
   }
