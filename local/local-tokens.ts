@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { z } from 'zod';
-import { LOCALES, ROLES } from '../shared/domain/identity';
+import { TokenClaims } from '../shared/http/claims';
 
 export const LOCAL_ISSUER = 'ticketflow-local';
 export const LOCAL_AUDIENCE = 'ticketflow-api';
@@ -11,19 +11,7 @@ const TOKEN_TTL_SECONDS = 12 * 3600;
 
 /** Body of `POST /_local/token`: the claims the AWS authorizer would pass, nothing more. */
 export const TokenRequest = z
-  .strictObject({
-    tid: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[a-z0-9][a-z0-9-]*$/)
-      .optional(),
-    sub: z.string().min(1).max(200),
-    role: z.enum(ROLES),
-    org: z.string().min(1).max(200).optional(),
-    email: z.email().optional(),
-    locale: z.enum(LOCALES).optional(),
-  })
+  .strictObject({ ...TokenClaims.shape, email: z.email().optional() })
   .refine((r) => (r.role === 'finance') === (r.tid === undefined), {
     message: 'every role but finance needs a tid; finance has none',
     path: ['tid'],

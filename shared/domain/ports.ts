@@ -118,6 +118,18 @@ export interface LifecycleRecord {
   readonly ended: boolean;
 }
 
+/** The record of a ticket's first execution, before it waits anywhere. */
+export const firstLifecycleRecord = (executionArn: string): LifecycleRecord => ({
+  executionArn,
+  generation: 1,
+  previousExecutions: [],
+  state: null,
+  waitingCategory: null,
+  waitingSince: null,
+  taskToken: null,
+  ended: false,
+});
+
 export interface LifecycleRegistry {
   get(tenantId: string, ticketId: string): Promise<LifecycleRecord | null>;
   /** Records the first execution; false when one is already recorded. */

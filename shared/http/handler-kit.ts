@@ -3,7 +3,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError, forbidden, invalid, tooLarge, unauthenticated, unsupportedMediaType, type FieldError } from '../domain/errors';
-import { LOCALES, ROLES, SYSTEM_SUB, type Caller, type TenantCaller } from '../domain/identity';
+import type { Caller, TenantCaller } from '../domain/identity';
+import { TokenClaims } from './claims';
 import type { IdempotencyStore } from '../domain/ports';
 import { logger } from '../observability/logger';
 import { LIMITS } from './schemas';
@@ -39,27 +40,9 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
-const claimsSchema = z.object({
-  // `system` is reserved for automations: no token may act as them.
-  sub: z
-    .string()
-    .min(1)
-    .refine((sub) => sub !== SYSTEM_SUB),
-  tid: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[a-z0-9][a-z0-9-]*$/)
-    .optional(),
-  role: z.enum(ROLES),
-  org: z.string().min(1).optional(),
-  email: z.string().min(1).optional(),
-  locale: z.enum(LOCALES).optional(),
-});
-
 /** The caller, from the claims the JWT authorizer verified. The tenant comes from here and nowhere else. */
 export function callerFrom(event: HttpEvent): Caller {
-  const parsed = claimsSchema.safeParse(event.requestContext?.authorizer?.jwt?.claims ?? {});
+  const parsed = TokenClaims.safeParse(event.requestContext?.authorizer?.jwt?.claims ?? {});
   if (!parsed.success) throw unauthenticated('The token does not carry valid Ticketflow claims.');
   const c = parsed.data;
   return { sub: c.sub, tenantId: c.tid ?? null, role: c.role, org: c.org ?? null, email: c.email ?? null, locale: c.locale ?? null };

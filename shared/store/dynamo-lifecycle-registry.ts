@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LifecycleRecord, LifecycleRegistry } from '../domain/ports';
+import { firstLifecycleRecord, type LifecycleRecord, type LifecycleRegistry } from '../domain/ports';
 import { ignoreCapacity, reportCapacity, withoutKeys, type CapacityListener } from './dynamo-client';
 import { keys } from './table-design';
 
@@ -25,16 +25,7 @@ export class DynamoLifecycleRegistry implements LifecycleRegistry {
   }
 
   async create(tenantId: string, ticketId: string, executionArn: string): Promise<boolean> {
-    const record: LifecycleRecord = {
-      executionArn,
-      generation: 1,
-      previousExecutions: [],
-      state: null,
-      waitingCategory: null,
-      waitingSince: null,
-      taskToken: null,
-      ended: false,
-    };
+    const record = firstLifecycleRecord(executionArn);
     return this.conditional(
       'createLifecycle',
       () =>

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ExecutionStatus, LifecycleRecord, LifecycleRegistry, WorkflowEngine } from '../../shared/domain/ports';
+import { firstLifecycleRecord, type ExecutionStatus, type LifecycleRecord, type LifecycleRegistry, type WorkflowEngine } from '../../shared/domain/ports';
 import { executionArn, executionName } from '../../shared/lifecycle/execution-names';
 import { afterTicketChange, awaitTicket, continueAsNew, startLifecycle, syncTicket, type LifecycleDeps } from '../../shared/lifecycle/ticket-lifecycle';
 import { Workflow } from '../../shared/domain/workflow';
@@ -15,16 +15,7 @@ class InMemoryRegistry implements LifecycleRegistry {
   }
   async create(t: string, id: string, executionArn: string) {
     if (this.records.has(this.key(t, id))) return false;
-    this.records.set(this.key(t, id), {
-      executionArn,
-      generation: 1,
-      previousExecutions: [],
-      state: null,
-      waitingCategory: null,
-      waitingSince: null,
-      taskToken: null,
-      ended: false,
-    });
+    this.records.set(this.key(t, id), firstLifecycleRecord(executionArn));
     return true;
   }
   private change(t: string, id: string, when: (r: LifecycleRecord) => boolean, patch: (r: LifecycleRecord) => Partial<LifecycleRecord>) {
