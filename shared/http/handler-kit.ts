@@ -168,8 +168,8 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
 
 /**
  * Same key and same request within 24 h → the first response again, nothing
- * done twice; same key, different request → 409. A 5xx frees the key so the
- * client can retry.
+ * done twice; same key, different request → 409. A 5xx or 429 frees the key so
+ * the client can retry.
  */
 async function idempotent(store: IdempotencyStore, caller: TenantCaller, key: string, event: HttpEvent, run: () => Promise<HttpResult>) {
   const scope = { tenantId: caller.tenantId, sub: caller.sub, key };
@@ -186,7 +186,9 @@ async function idempotent(store: IdempotencyStore, caller: TenantCaller, key: st
   } catch (error) {
     response = toProblem(error);
   }
-  if ((response.statusCode ?? 500) >= 500) await store.release(scope);
+  // A failure on our side or throttling is not the answer to keep: the client retries with the same key.
+  const status = response.statusCode ?? 500;
+  if (status >= 500 || status === 429) await store.release(scope);
   else
     await store.complete(scope, {
       statusCode: response.statusCode ?? 200,

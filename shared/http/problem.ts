@@ -13,6 +13,9 @@ const STATUS: Record<DomainErrorKind, { status: number; title: string }> = {
   'workflow-refused': { status: 422, title: 'Refused by the workflow' },
 };
 
+/** AWS throttling errors (after the SDK's own retries): the client should slow down, not see a defect. */
+const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException']);
+
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problem(status: number, title: string, detail: string, errors: readonly FieldError[] = []): APIGatewayProxyStructuredResultV2 {
@@ -32,6 +35,10 @@ export function toProblem(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof DomainError) {
     const { status, title } = STATUS[error.kind];
     return problem(status, title, error.message, error.errors);
+  }
+  if (error instanceof Error && THROTTLED.has(error.name)) {
+    const throttled = problem(429, 'Too many requests', 'The service is busy. Retry after a short wait.');
+    return { ...throttled, headers: { ...throttled.headers, 'retry-after': '1' } };
   }
   return problem(500, 'Internal error', 'Something went wrong on our side. It has been logged.');
 }

@@ -192,6 +192,10 @@ describe('who sees what', () => {
 });
 
 describe('bad input gets a clear 4xx problem', () => {
+  it('issues no local token for the reserved automation subject', async () => {
+    expectProblem(await api.request('POST', '/_local/token', { body: { tid: 'demo', sub: 'system', role: 'admin' } }), 400);
+  });
+
   it('rejects missing, expired and forged tokens with 401', async () => {
     expectProblem(await api.request('GET', '/v1/tickets'), 401);
     expectProblem(await api.request('GET', '/v1/tickets', { headers: { authorization: 'Basic abc' } }), 401);

@@ -1,3 +1,4 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ddb } from './dynamo-mock';
@@ -116,6 +117,18 @@ describe('POST /v1/tickets handler', () => {
     expectProblem(res, 500);
     expect(Object.keys(res.body).sort()).toEqual(['detail', 'status', 'title', 'type']);
     for (const leak of ['123456789012', 'test-table', 'AccessDenied', 'arn:', 'dynamodb', '    at ']) expect(res.rawBody, leak).not.toContain(leak);
+  });
+
+  it('answers 429 with Retry-After when DynamoDB throttles, and frees the Idempotency-Key for the retry', async () => {
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    ddb.on(TransactWriteCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+
+    const res = await post({ headers: { 'idempotency-key': 'throttled' } });
+
+    expectProblem(res, 429);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(DeleteCommand, { Key: { pk: 'T#acme#IDEM#alice#throttled', sk: 'IDEM' } });
   });
 
   it('frees the Idempotency-Key after a 500 so the client can retry, instead of storing the failure', async () => {
