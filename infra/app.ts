@@ -51,15 +51,25 @@ export function buildApp(props: BuildAppProps = {}): TicketflowApp {
   }
 
   const prefix = props.stackPrefix ?? 'Ticketflow';
+  // The user pool (with its client and trigger) used to be in the stateless stack; it has the
+  // same logical ids here. An app deployed with the pool over there keeps its users only if the
+  // deployed pool is moved into this stack (CloudFormation stack refactoring, `cdk refactor
+  // --unstable=refactor`, or retain-and-`cdk import`): a plain `cdk deploy --all` would create
+  // a new, empty pool here and leave the old one, retained, outside both stacks.
   const stateful = new TicketflowStatefulStack(app, `${prefix}Stateful`, {
-    description: 'Ticketflow data: the DynamoDB table and its KMS key, the ticket-timer schedule group and dead-letter queue (retained)',
+    description:
+      'Ticketflow data: the DynamoDB table and its KMS key, the ticket-timer schedule group and dead-letter queue, the Cognito user pool (retained), its app client and pre token generation trigger',
   });
   const stateless = new TicketflowStatelessStack(app, `${prefix}Stateless`, {
-    description: 'Ticketflow API: HTTP API, JWT authorizer, Cognito user pool, Lambda functions, ticket lifecycle state machine, ticket timers',
+    description: 'Ticketflow API: HTTP API, JWT authorizer, Lambda functions, ticket lifecycle state machine, ticket timers',
     table: stateful.table,
     timers: { scheduleGroupName: stateful.scheduleGroupName, deadLetterQueue: stateful.timerDeadLetterQueue },
+    identity: { userPool: stateful.userPool, userPoolClient: stateful.userPoolClient, issuerUrl: stateful.jwtIssuer },
   });
-  stateless.addStackDependency(stateful, 'functions read and write the table and schedule timers in its group');
+  stateless.addStackDependency(
+    stateful,
+    "functions read and write the table and schedule timers in its group; the JWT authorizer checks its user pool's tokens",
+  );
   Tags.of(app).add('app', 'ticketflow');
 
   return { app, stateful, stateless };

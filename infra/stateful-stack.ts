@@ -1,17 +1,24 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-design';
+import { TicketFunction } from './constructs/ticket-function';
 import { TIMER_SCHEDULE_GROUP_NAME } from './constructs/ticket-timers';
+
+/** Claims our handlers read, and the Cognito custom attributes behind the custom ones. */
+const CUSTOM_ATTRIBUTES = ['tid', 'role', 'org', 'locale'] as const;
 
 /**
  * Everything that holds data and must outlive a redeploy of the functions and
  * the API: the single table (and its key), built from shared/store/table-design.ts,
- * the same module the local DynamoDB table and the adapter use; and the ticket
- * timers' schedule group (the pending schedules) and dead-letter queue.
+ * the same module the local DynamoDB table and the adapter use; the ticket
+ * timers' schedule group (the pending schedules) and dead-letter queue; and the
+ * Cognito user pool (the users), with its app client and its pre token generation
+ * trigger.
  */
 export class TicketflowStatefulStack extends Stack {
   readonly table: dynamodb.Table;
@@ -22,6 +29,18 @@ export class TicketflowStatefulStack extends Stack {
   readonly scheduleGroupName: string = TIMER_SCHEDULE_GROUP_NAME;
   /** Timer invocations that never succeeded: undeliverable (Scheduler) or failing (the timer function). */
   readonly timerDeadLetterQueue: sqs.Queue;
+  /** The users (retained, deletion-protected): Cognito issues the JWTs the API's authorizer checks. */
+  readonly userPool: cognito.UserPool;
+  /** The apps' public client: the audience of the API's JWT authorizer. */
+  readonly userPoolClient: cognito.UserPoolClient;
+  /** The JWT issuer (the pool's provider URL), for the API's JWT authorizer. */
+  readonly jwtIssuer: string;
+  /**
+   * The pool's pre token generation trigger. Here, with the pool, and not in the stateless
+   * stack: the pool refers to the function's ARN, and the stateless stack refers to the pool,
+   * so a trigger over there would make the two stacks refer to each other.
+   */
+  readonly preTokenGeneration: TicketFunction;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -87,6 +106,93 @@ export class TicketflowStatefulStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason:
         'This queue is itself the dead-letter queue: of the ticket-timer schedules (Target.DeadLetterConfig, set at run time by the handlers) and of the timer function (DeadLetterConfig in the stateless stack). cdk-nag recognises a DLQ only when its user is a queue or function in the same stack.',
+    });
+
+    // ---- Identity: Cognito issues the JWTs the API's authorizer checks --------------
+    // The pool holds the users: a new pool (a new id) would lose them all, so it lives here,
+    // retained and deletion-protected, and the stateless stack gets the pool, the client and
+    // the issuer by props. The construct ids are those the pool had in the stateless stack,
+    // so the logical ids are unchanged (see infra/app.ts on moving a deployed pool).
+    this.preTokenGeneration = new TicketFunction(this, 'PreTokenGeneration', {
+      entry: 'functions/auth/pre-token-generation.ts',
+      description: 'Cognito pre token generation (V2_0): custom:tid/role/org/locale → tid/role/org/locale claims',
+      tableAccess: 'none',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+    });
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      // ESSENTIALS: needed for the V2_0 pre token generation event (access token claims).
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // B2B: tenant admins invite users; nobody signs up on their own.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: {
+        // The tenant of a user never changes: a user moves tenants only by a new account.
+        tid: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
+        role: new cognito.StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
+        org: new cognito.StringAttribute({ minLen: 1, maxLen: 128, mutable: true }),
+        locale: new cognito.StringAttribute({ minLen: 2, maxLen: 8, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.preTokenGeneration.function, cognito.LambdaVersion.V2_0);
+
+    const customAttributeNames = CUSTOM_ATTRIBUTES as unknown as string[];
+    this.userPoolClient = this.userPool.addClient('ApiClient', {
+      // Public client (web and mobile apps): no secret.
+      generateSecret: false,
+      // No hosted UI / OAuth redirect flows: apps sign in with the Cognito API (SRP or password).
+      disableOAuth: true,
+      authFlows: { userSrp: true, userPassword: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      enableTokenRevocation: true,
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes(...customAttributeNames),
+      // Users must never set their own tenant, role or company: only an administrator
+      // (AdminUpdateUserAttributes) can. Their name, e-mail and language are theirs.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }).withCustomAttributes('locale'),
+    });
+    this.jwtIssuer = this.userPool.userPoolProviderUrl;
+
+    this.acknowledgeUserPoolFindings();
+
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'JwtIssuer', { value: this.jwtIssuer });
+  }
+
+  private acknowledgeUserPoolFindings(): void {
+    const v = Validations.of(this.userPool);
+    v.acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'Decision for this B2B API: MFA is OPTIONAL (TOTP, no SMS) rather than required; tenants whose policy demands MFA enforce it for their users. Revisit with federation to customer IdPs.',
+    });
+    v.acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Decision: the ESSENTIALS feature plan (needed for access token customisation) is enough; threat protection (PLUS plan) is off for cost, with sign-up closed (admin-invited users only).',
     });
   }
 }

@@ -1,9 +1,9 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,6 +20,15 @@ export interface TicketflowStatelessStackProps extends StackProps {
   readonly table: dynamodb.ITable;
   /** The ticket timers' schedule group (by its fixed name) and dead-letter queue, from the stateful stack. */
   readonly timers: { readonly scheduleGroupName: string; readonly deadLetterQueue: sqs.IQueue };
+  /**
+   * The Cognito user pool, its app client and the JWT issuer (the pool's provider URL), from
+   * the stateful stack: the JWT authorizer checks the issuer and the client id (audience).
+   */
+  readonly identity: {
+    readonly userPool: cognito.IUserPool;
+    readonly userPoolClient: cognito.IUserPoolClient;
+    readonly issuerUrl: string;
+  };
   /** The route table; defaults to shared/http/routes.ts. */
   readonly routes?: readonly RouteDefinition[];
   /** Stage throttling (steady rate, requests/s, and burst). */
@@ -28,26 +37,23 @@ export interface TicketflowStatelessStackProps extends StackProps {
   readonly corsAllowOrigins?: string[];
 }
 
-/** Claims our handlers read, and the Cognito custom attributes behind the custom ones. */
-const CUSTOM_ATTRIBUTES = ['tid', 'role', 'org', 'locale'] as const;
-
 /** `getTicket` → `GetTicket`: construct ids from the route's operationId. */
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Everything that can be replaced by a redeploy: the functions, the ticket-lifecycle
- * state machine, the HTTP API and its JWT authorizer, and the Cognito user pool that
- * issues the JWTs (retained on delete: it holds the users).
+ * state machine, the HTTP API and its JWT authorizer (which checks the JWTs of the
+ * Cognito user pool of the stateful stack).
  */
 export class TicketflowStatelessStack extends Stack {
   readonly httpApi: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** The user pool and its app client, from the stateful stack. */
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
   readonly authorizer: HttpJwtAuthorizer;
   /** operationId → its function. */
   readonly functions: ReadonlyMap<string, TicketFunction>;
-  readonly preTokenGeneration: TicketFunction;
   /** The ticket-lifecycle state machine and its Lambda tasks. */
   readonly lifecycle: TicketLifecycle;
   /** The timer function (every schedule's target) and the role EventBridge Scheduler assumes. */
@@ -57,69 +63,10 @@ export class TicketflowStatelessStack extends Stack {
     super(scope, id, props);
     const routes = props.routes ?? ROUTES;
 
-    // ---- Identity: Cognito issues the JWTs the API's authorizer checks --------------
-    this.preTokenGeneration = new TicketFunction(this, 'PreTokenGeneration', {
-      entry: 'functions/auth/pre-token-generation.ts',
-      description: 'Cognito pre token generation (V2_0): custom:tid/role/org/locale → tid/role/org/locale claims',
-      tableAccess: 'none',
-      memorySize: 256,
-      timeout: Duration.seconds(5),
-    });
-
-    this.userPool = new cognito.UserPool(this, 'UserPool', {
-      // ESSENTIALS: needed for the V2_0 pre token generation event (access token claims).
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
-      // B2B: tenant admins invite users; nobody signs up on their own.
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      signInCaseSensitive: false,
-      autoVerify: { email: true },
-      keepOriginal: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
-      customAttributes: {
-        // The tenant of a user never changes: a user moves tenants only by a new account.
-        tid: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
-        role: new cognito.StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
-        org: new cognito.StringAttribute({ minLen: 1, maxLen: 128, mutable: true }),
-        locale: new cognito.StringAttribute({ minLen: 2, maxLen: 8, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.preTokenGeneration.function, cognito.LambdaVersion.V2_0);
-
-    const customAttributeNames = CUSTOM_ATTRIBUTES as unknown as string[];
-    this.userPoolClient = this.userPool.addClient('ApiClient', {
-      // Public client (web and mobile apps): no secret.
-      generateSecret: false,
-      // No hosted UI / OAuth redirect flows: apps sign in with the Cognito API (SRP or password).
-      disableOAuth: true,
-      authFlows: { userSrp: true, userPassword: true },
-      preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-      enableTokenRevocation: true,
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes(...customAttributeNames),
-      // Users must never set their own tenant, role or company: only an administrator
-      // (AdminUpdateUserAttributes) can. Their name, e-mail and language are theirs.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }).withCustomAttributes('locale'),
-    });
-
-    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', this.userPool.userPoolProviderUrl, {
+    // ---- Identity: the user pool is in the stateful stack (it holds the users) ---------
+    this.userPool = props.identity.userPool;
+    this.userPoolClient = props.identity.userPoolClient;
+    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', props.identity.issuerUrl, {
       authorizerName: 'cognito-jwt',
       jwtAudience: [this.userPoolClient.userPoolClientId],
     });
@@ -210,28 +157,9 @@ export class TicketflowStatelessStack extends Stack {
     }
     this.functions = functions;
 
-    this.acknowledgeUserPoolFindings();
-
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the HTTP API (append /v1/...)',
       value: this.httpApi.apiEndpoint,
-    });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
-    new CfnOutput(this, 'JwtIssuer', { value: this.userPool.userPoolProviderUrl });
-  }
-
-  private acknowledgeUserPoolFindings(): void {
-    const v = Validations.of(this.userPool);
-    v.acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'Decision for this B2B API: MFA is OPTIONAL (TOTP, no SMS) rather than required; tenants whose policy demands MFA enforce it for their users. Revisit with federation to customer IdPs.',
-    });
-    v.acknowledge({
-      id: 'AwsSolutions-COG8',
-      reason:
-        'Decision: the ESSENTIALS feature plan (needed for access token customisation) is enough; threat protection (PLUS plan) is off for cost, with sign-up closed (admin-invited users only).',
     });
   }
 }

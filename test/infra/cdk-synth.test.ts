@@ -64,9 +64,13 @@ describe('npx cdk synth (real bundling)', () => {
   });
 
   it('bundles every function as a minified ESM file with a source map, AWS SDK left external', () => {
-    const dirs = bundles(template('TicketflowStateless'));
-    // + the pre token generation trigger and the timer function
-    expect(dirs.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
+    const stateless = bundles(template('TicketflowStateless'));
+    // + the timer function
+    expect(stateless.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 1);
+    // the pre token generation trigger, with the user pool
+    const stateful = bundles(template('TicketflowStateful'));
+    expect(stateful.size).toBe(1);
+    const dirs = [...stateless, ...[...stateful].map(([id, dir]) => [`TicketflowStateful/${id}`, dir] as const)];
     for (const [id, dir] of dirs) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(existsSync(join(dir, 'index.mjs.map')), id).toBe(true);
@@ -80,11 +84,11 @@ describe('npx cdk synth (real bundling)', () => {
   it('produces bundles that load under Node and export a handler', async () => {
     linkNodeModules();
     process.env.TABLE_NAME ??= 'synth-test-table';
-    const t = template('TicketflowStateless');
-    const pool = Object.values(t.Resources).find((r) => r.Type === 'AWS::Cognito::UserPool')!;
+    // The user pool and its trigger are in the stateful stack, the routes in the stateless one.
+    const data = template('TicketflowStateful');
+    const pool = Object.values(data.Resources).find((r) => r.Type === 'AWS::Cognito::UserPool')!;
     const triggerId = pool.Properties.LambdaConfig.PreTokenGenerationConfig.LambdaArn['Fn::GetAtt'][0] as string;
-    const dirs = bundles(t);
-    const trigger = await import(pathToFileURL(join(dirs.get(triggerId)!, 'index.mjs')).href);
+    const trigger = await import(pathToFileURL(join(bundles(data).get(triggerId)!, 'index.mjs')).href);
     const event = {
       request: { userAttributes: { 'custom:tid': 'acme', 'custom:role': 'agent', email: 'a@acme.example' } },
       response: { claimsAndScopeOverrideDetails: {} },
@@ -95,7 +99,7 @@ describe('npx cdk synth (real bundling)', () => {
       role: 'agent',
       email: 'a@acme.example',
     });
-    const route = [...dirs].find(([id]) => id.startsWith('GetTicket'))!;
+    const route = [...bundles(template('TicketflowStateless'))].find(([id]) => id.startsWith('GetTicket'))!;
     const getTicket = await import(pathToFileURL(join(route[1], 'index.mjs')).href);
     expect(typeof getTicket.handler).toBe('function');
   });

@@ -98,7 +98,12 @@ describe('cdk-nag AwsSolutions', () => {
       ]),
     );
     // SQS3 (no DLQ of its own) only on the timer dead-letter queue, which is the DLQ.
-    expect(acknowledgements(app, 'path').get('AwsSolutions-SQS3')).toEqual([stateful.timerDeadLetterQueue.node.path]);
+    const paths = acknowledgements(app, 'path');
+    expect(paths.get('AwsSolutions-SQS3')).toEqual([stateful.timerDeadLetterQueue.node.path]);
+    // The Cognito decisions (optional MFA, ESSENTIALS plan) only on the user pool, in the stateful stack.
+    expect(stateful.userPool.node.path).toBe('TicketflowStateful/UserPool');
+    expect(paths.get('AwsSolutions-COG2')).toEqual([stateful.userPool.node.path]);
+    expect(paths.get('AwsSolutions-COG8')).toEqual([stateful.userPool.node.path]);
   });
 
   it('does catch a finding in this setup (control: an unprotected table fails the synth)', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CfnResource } from 'aws-cdk-lib';
+import { type CfnResource, Stack } from 'aws-cdk-lib';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,8 +28,23 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 type Resource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 const resourcesOf = (t: Template): Record<string, Resource> => t.toJSON().Resources;
-const logicalId = (fn: TicketFunction) => stateless.getLogicalId(fn.function.node.defaultChild as CfnResource);
-const roleLogicalId = (fn: TicketFunction) => stateless.getLogicalId(fn.role.node.defaultChild as CfnResource);
+/** Logical ids in the function's own stack (the pre token generation trigger is in the stateful one). */
+const logicalId = (fn: TicketFunction) => Stack.of(fn).getLogicalId(fn.function.node.defaultChild as CfnResource);
+const roleLogicalId = (fn: TicketFunction) => Stack.of(fn).getLogicalId(fn.role.node.defaultChild as CfnResource);
+/** The template of the stack a construct is in. */
+const templateOf = (scope: TicketFunction): Template => {
+  const stack = Stack.of(scope);
+  expect([stateful, stateless]).toContain(stack);
+  return stack === stateful ? data : api;
+};
+/** A stateless-stack Fn::ImportValue resolved to the value the stateful stack exports under that name. */
+function exported(value: unknown): unknown {
+  const name = (value as { 'Fn::ImportValue'?: unknown })['Fn::ImportValue'];
+  expect(typeof name, `an import: ${JSON.stringify(value)}`).toBe('string');
+  expect(name as string).toMatch(new RegExp(`^${stateful.stackName}:`));
+  const outputs = Object.values(data.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>);
+  return only(outputs.filter((o) => o.Export?.Name === name)).Value;
+}
 const only = <T>(items: T[]): T => {
   expect(items).toHaveLength(1);
   return items[0]!;
@@ -214,21 +229,29 @@ describe('stateful stack: ticket timers', () => {
 describe('stateless stack: functions', () => {
   const functions = resourcesOf(api);
   const lambdas = Object.entries(functions).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+  // Every function of the app: these and the pre token generation trigger (stateful stack, with the pool).
+  const allLambdas = [
+    ...lambdas.map(([id]) => [`${stateless.stackName} ${id}`, functions, id] as const),
+    ...Object.entries(resourcesOf(data))
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id]) => [`${stateful.stackName} ${id}`, resourcesOf(data), id] as const),
+  ];
 
-  it('has one function per route, one per lifecycle task, plus the pre token generation trigger and the timer function', () => {
-    expect(lambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
+  it('has one function per route, one per lifecycle task, plus the timer function (the pre token generation trigger is with the user pool)', () => {
+    expect(lambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 1);
     expect([...stateless.functions.keys()].sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
     expect([...stateless.lifecycle.functions.keys()].sort()).toEqual(LIFECYCLE_FUNCTIONS.map((t) => t.id).sort());
+    expect(allLambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
   });
 
-  it.each(lambdas.map(([id]) => id))('%s: nodejs22.x on arm64 with active tracing and a log group with retention', (id) => {
-    const fn = functions[id]!;
+  it.each(allLambdas)('%s: nodejs22.x on arm64 with active tracing and a log group with retention', (_label, resources, id) => {
+    const fn = resources[id]!;
     expect(fn.Properties!.Runtime).toBe('nodejs22.x');
     expect(fn.Properties!.Architectures).toEqual(['arm64']);
     expect(fn.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
     const logGroupRef = fn.Properties!.LoggingConfig.LogGroup.Ref as string;
-    expect(functions[logGroupRef]?.Type).toBe('AWS::Logs::LogGroup');
-    expect(functions[logGroupRef]?.Properties?.RetentionInDays).toBeGreaterThan(0);
+    expect(resources[logGroupRef]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(resources[logGroupRef]?.Properties?.RetentionInDays).toBeGreaterThan(0);
   });
 
   it.each(ENTRIES.map((e) => [e.name] as const))('%s: environment the handlers read', (name) => {
@@ -396,17 +419,15 @@ describe('stateless stack: HTTP API', () => {
     expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });
 
-  it('has one JWT authorizer whose issuer is the user pool and audience the app client', () => {
-    const [poolId] = Object.keys(api.findResources('AWS::Cognito::UserPool'));
-    const [clientId] = Object.keys(api.findResources('AWS::Cognito::UserPoolClient'));
-    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
-        Audience: [{ Ref: clientId }],
-      },
-    });
+  it("has one JWT authorizer whose issuer is the user pool and audience the app client (the stateful stack's, imported)", () => {
+    const poolId = only(Object.keys(data.findResources('AWS::Cognito::UserPool')));
+    const clientId = only(Object.keys(data.findResources('AWS::Cognito::UserPoolClient')));
+    const authorizer = only(Object.values(api.findResources('AWS::ApiGatewayV2::Authorizer')));
+    expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    const jwt = authorizer.Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    expect(Object.keys(jwt).sort()).toEqual(['Audience', 'Issuer']);
+    expect(exported(jwt.Issuer)).toEqual({ 'Fn::GetAtt': [poolId, 'ProviderURL'] });
+    expect(jwt.Audience.map(exported)).toEqual([{ Ref: clientId }]);
   });
 
   it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: authorizer and its own function', (_key, route) => {
@@ -442,26 +463,55 @@ describe('stateless stack: HTTP API', () => {
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
   });
 
-  it('outputs ApiUrl, the user pool id and the client id', () => {
+  it('outputs ApiUrl; the user pool id, the client id and the JWT issuer are outputs of the stateful stack, with the pool', () => {
     api.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [Match.anyValue(), 'ApiEndpoint'] } });
-    api.hasOutput('UserPoolId', { Value: { Ref: Match.anyValue() } });
-    api.hasOutput('UserPoolClientId', { Value: { Ref: Match.anyValue() } });
+    const poolId = only(Object.keys(data.findResources('AWS::Cognito::UserPool')));
+    const clientId = only(Object.keys(data.findResources('AWS::Cognito::UserPoolClient')));
+    data.hasOutput('UserPoolId', { Value: { Ref: poolId } });
+    data.hasOutput('UserPoolClientId', { Value: { Ref: clientId } });
+    data.hasOutput('JwtIssuer', { Value: { 'Fn::GetAtt': [poolId, 'ProviderURL'] } });
+    // Each output in one stack only.
+    expect(Object.keys(api.findOutputs('*')).sort()).toEqual(['ApiUrl']);
+    expect(Object.keys(data.findOutputs('*'))).not.toContain('ApiUrl');
   });
 });
 
-describe('stateless stack: Cognito', () => {
-  const pool = only(Object.values(api.findResources('AWS::Cognito::UserPool')));
+describe('stateful stack: Cognito', () => {
+  const [poolId, pool] = only(Object.entries(data.findResources('AWS::Cognito::UserPool')));
+
+  it('holds the user pool, retained and deletion-protected; the stateless stack has no user pool or client', () => {
+    expect(stateful.getLogicalId(stateful.userPool.node.defaultChild as CfnResource)).toBe(poolId);
+    expect(pool.DeletionPolicy).toBe('Retain');
+    expect(pool.UpdateReplacePolicy).toBe('Retain');
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+    api.resourceCountIs('AWS::Cognito::UserPool', 0);
+    api.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    // The stateless stack uses the stateful one, never the other way round (no cycle).
+    expect(stateless.dependencies).toContain(stateful);
+    expect(stateful.dependencies).toEqual([]);
+    expect(JSON.stringify(data.toJSON())).not.toContain('Fn::ImportValue');
+  });
+
+  it('has the app client and the pre token generation trigger with the pool, in the same stack', () => {
+    const clientId = only(Object.keys(data.findResources('AWS::Cognito::UserPoolClient')));
+    expect(stateful.getLogicalId(stateful.userPoolClient.node.defaultChild as CfnResource)).toBe(clientId);
+    expect(Stack.of(stateful.preTokenGeneration)).toBe(stateful);
+    const lambdas = Object.keys(data.findResources('AWS::Lambda::Function'));
+    expect(lambdas).toEqual([logicalId(stateful.preTokenGeneration)]);
+    expect(stateless.userPool).toBe(stateful.userPool);
+    expect(stateless.userPoolClient).toBe(stateful.userPoolClient);
+  });
 
   it('runs the pre token generation trigger as V2_0 on the ESSENTIALS plan', () => {
     expect(pool.Properties.UserPoolTier).toBe('ESSENTIALS');
     expect(pool.Properties.LambdaConfig.PreTokenGenerationConfig).toEqual({
       LambdaVersion: 'V2_0',
-      LambdaArn: { 'Fn::GetAtt': [logicalId(stateless.preTokenGeneration), 'Arn'] },
+      LambdaArn: { 'Fn::GetAtt': [logicalId(stateful.preTokenGeneration), 'Arn'] },
     });
-    api.hasResourceProperties('AWS::Lambda::Permission', {
+    data.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'cognito-idp.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [logicalId(stateless.preTokenGeneration), 'Arn'] },
+      FunctionName: { 'Fn::GetAtt': [logicalId(stateful.preTokenGeneration), 'Arn'] },
     });
   });
 
@@ -478,7 +528,7 @@ describe('stateless stack: Cognito', () => {
   });
 
   it('lets users read but never write their tenant, role or company', () => {
-    const client = only(Object.values(api.findResources('AWS::Cognito::UserPoolClient')));
+    const client = only(Object.values(data.findResources('AWS::Cognito::UserPoolClient')));
     expect(client.Properties.ReadAttributes).toEqual(expect.arrayContaining(['custom:tid', 'custom:role', 'custom:org', 'custom:locale', 'email']));
     for (const attr of ['custom:tid', 'custom:role', 'custom:org']) expect(client.Properties.WriteAttributes).not.toContain(attr);
     expect(client.Properties.GenerateSecret).toBe(false);
@@ -500,11 +550,11 @@ describe('stateless stack: ticket timers', () => {
     e.kind === 'timer' ||
     (e.kind === 'lifecycle task' && e.name === 'AdvanceTicket') ||
     (e.kind === 'route' && e.tableAccess === 'readwrite' && ROUTES.find((r) => r.operationId === e.name)!.path.startsWith('/v1/tickets'));
-  const ALL = [...ENTRIES, { name: 'PreTokenGeneration', fn: stateless.preTokenGeneration, kind: 'trigger' } as unknown as (typeof ENTRIES)[number]];
+  const ALL = [...ENTRIES, { name: 'PreTokenGeneration', fn: stateful.preTokenGeneration, kind: 'trigger' } as unknown as (typeof ENTRIES)[number]];
 
   /** Every Allow statement attached to a role, as it is in the template (with its conditions). */
-  const rawStatementsOf = (roleId: string) =>
-    Object.values(resources)
+  const rawStatementsOf = (roleId: string, inResources: Record<string, Resource> = resources) =>
+    Object.values(inResources)
       .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles ?? []).some((ref: any) => ref.Ref === roleId))
       .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
 
@@ -579,8 +629,10 @@ describe('stateless stack: ticket timers', () => {
     '%s: the four timer variables and the scheduler rights iff it syncs timers',
     (_label, name) => {
       const e = only(ALL.filter((x) => x.name === name));
-      const env = resources[logicalId(e.fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
-      const statements = rawStatementsOf(roleLogicalId(e.fn));
+      // The function's own stack: the trigger is in the stateful one.
+      const own = resourcesOf(templateOf(e.fn));
+      const env = own[logicalId(e.fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
+      const statements = rawStatementsOf(roleLogicalId(e.fn), own);
       const scheduling = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('scheduler:') || a.startsWith('iam:')));
       if (!syncsTimers(e)) {
         for (const key of ['SCHEDULE_GROUP', 'TIMER_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'TIMER_DLQ_ARN']) expect(env, key).not.toHaveProperty(key);
