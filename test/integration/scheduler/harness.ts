@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CreateScheduleCommandInput, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LocalScheduler, type LocalSchedulerOptions, type TargetHandler } from '../../../local/scheduler';
+import { FakeClock } from '../../support/fake-clock';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '000000000000';
@@ -14,19 +15,7 @@ export const FAILING_FN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ticketfl
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ticketflow-scheduler`;
 export const DLQ_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:ticketflow-scheduler-dlq`;
 
-/** A clock the test moves by hand; it starts well ahead of real time. */
-export class FakeClock {
-  constructor(public ms = Date.parse('2031-03-01T09:00:00.000Z')) {}
-  now(): Date {
-    return new Date(this.ms);
-  }
-  set(iso: string | Date): void {
-    this.ms = typeof iso === 'string' ? Date.parse(iso) : iso.getTime();
-  }
-  advanceSeconds(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
+export { FakeClock };
 
 export interface Call {
   readonly target: string;

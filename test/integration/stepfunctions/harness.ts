@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { type LambdaHandler, LocalStepFunctions, type StateMachineConfig } from '../../../local/stepfunctions';
+import { FakeClock } from '../../support/fake-clock';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '000000000000';
@@ -19,16 +20,7 @@ export function fixtureDefinition(): object {
   return JSON.parse(text.replace(/\$\{(\w+)\}/g, (_m, key: string) => values[key] ?? `\${${key}}`)) as object;
 }
 
-/** A clock the test moves by hand; it starts well ahead of real time. */
-export class FakeClock {
-  constructor(public ms = Date.parse('2031-03-01T09:00:00.000Z')) {}
-  now(): Date {
-    return new Date(this.ms);
-  }
-  advanceSeconds(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
+export { FakeClock };
 
 export interface Callback {
   readonly ticketId: string;
