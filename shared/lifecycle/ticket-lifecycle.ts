@@ -42,12 +42,15 @@ export async function startLifecycle(deps: LifecycleDeps, tenantId: string, tick
   await deps.engine.start(name, inputFor(tenantId, ticket.id));
 }
 
-/** Does this change move the execution? Its states follow categories; auto-advancing statuses act at once. */
-export const changeMatters = (before: Ticket, after: Ticket, workflow: Workflow): boolean =>
-  before.category !== after.category || workflow.definition.rules.autoAdvance?.[after.status] !== undefined;
+/**
+ * Must an execution that waits for `waitingCategory` move on? Its states follow
+ * categories; a status the workflow leaves on its own (auto-advance) acts at once.
+ */
+export const executionMustMove = (waitingCategory: string, ticket: Ticket, workflow: Workflow): boolean =>
+  ticket.category !== waitingCategory || workflow.definition.rules.autoAdvance?.[ticket.status] !== undefined;
 
 export async function afterTicketChange(deps: LifecycleDeps, tenantId: string, before: Ticket, after: Ticket, workflow: Workflow): Promise<void> {
-  if (!changeMatters(before, after, workflow)) return;
+  if (!executionMustMove(before.category, after, workflow)) return;
   const record = await deps.registry.get(tenantId, after.id);
   if (!record) return startLifecycle(deps, tenantId, after);
   if (record.ended) {
@@ -155,7 +158,7 @@ export async function awaitTicket(deps: LifecycleDeps, input: AwaitInput): Promi
   }
   const ticket = await deps.tickets.get(input.tenantId, input.ticketId);
   const tenant = ticket ? await loadTenant(deps.settings, input.tenantId) : null;
-  const moved = !ticket || ticket.category !== input.category || tenant!.workflow.definition.rules.autoAdvance?.[ticket.status] !== undefined;
+  const moved = !ticket || executionMustMove(input.category, ticket, tenant!.workflow);
   if (moved) await wake(deps, input.tenantId, input.ticketId, input.taskToken, 'changed-before-wait');
 }
 
