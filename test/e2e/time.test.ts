@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { useLocalRuntime } from '../support/api-client';
 import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
@@ -14,6 +15,20 @@ const clock = async (body: { advance?: string; set?: string }) => {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.now as string;
 };
+/**
+ * The first instant at least a day after the local clock's own now that falls on the ISO
+ * weekday (1 = Monday) at the local time in the zone. Scenarios that need a calendar shape
+ * (a Thursday before a holiday Friday) take it from here, never from a fixed date: the clock
+ * only goes forward, so a fixed date breaks the day it passes.
+ */
+const nextLocal = async (weekday: number, time: string, zone: string) => {
+  const from = DateTime.fromISO((await local.api.request('GET', '/_local/clock')).body.now as string, { zone }).plus({ days: 1 });
+  const [hour, minute] = time.split(':').map(Number);
+  let at = from.set({ hour, minute, second: 0, millisecond: 0 });
+  while (at.weekday !== weekday || at < from) at = at.plus({ days: 1 }).set({ hour, minute });
+  return at;
+};
+const setClock = (at: DateTime) => clock({ set: at.toUTC().toISO()! });
 const history = async (t: TenantFixture, id: string) => (await t.as('agent').get(`/v1/tickets/${id}/history?limit=100`)).body.items as any[];
 const ticket = async (t: TenantFixture, id: string) => (await t.as('agent').get(`/v1/tickets/${id}`)).body;
 const move = async (t: TenantFixture, id: string, to: string, who: Parameters<TenantFixture['as']>[0] = 'agent') => {
@@ -49,7 +64,7 @@ describe('the local clock', () => {
 describe('seed 004: reminders after 3 and 6 days untouched, auto-close after 12, still reopenable', () => {
   it('walks the timeline by the local clock; a touch by a person restarts it, the reminders do not', async () => {
     const t = await tenantOnPreset(local.api, 'time-jira', 'jira-partner', { timezone: 'Europe/Paris', locale: 'fr' });
-    await clock({ set: '2026-12-01T10:00:00Z' });
+    await setClock(await nextLocal(2, '11:00', 'Europe/Paris'));
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Licence Jira' })).body;
     await move(t, tk.id, 'en-cours');
     await move(t, tk.id, 'en-attente-client');
@@ -90,7 +105,7 @@ describe('SLA clocks, exact to the minute', () => {
       timezone: 'UTC',
       sla: { response: { normal: 600 }, resolution: { medium: 6000 } },
     });
-    await clock({ set: '2027-01-04T08:00:00Z' });
+    await setClock(await nextLocal(1, '08:00', 'UTC'));
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'SLA' })).body;
     expect(tk.sla.response).toMatchObject({ targetMinutes: 600, elapsedMinutes: 0, state: 'running' });
     expect(Date.parse(tk.sla.response.dueAt) - Date.parse(tk.createdAt)).toBe(600 * 60_000);
@@ -126,26 +141,30 @@ describe('SLA clocks, exact to the minute', () => {
   });
 
   it('a breach across a holiday weekend is recorded once, at the exact minute, raises the level, tells the team lead, and assu escalates', async () => {
+    // a Thursday, 16:00 in Amsterdam; the Friday after it is a holiday
+    const thursday = await nextLocal(4, '16:00', 'Europe/Amsterdam');
+    const monday = thursday.plus({ days: 4 });
     const t = await tenantOnPreset(local.api, 'time-assu', 'assu', {
       timezone: 'Europe/Amsterdam',
       coverage: 'business-hours',
       businessHours: amsterdamHours,
-      holidays: ['2027-12-24'],
+      holidays: [thursday.plus({ days: 1 }).toISODate()!],
       sla: { response: { normal: 120 }, resolution: { medium: 180 } },
     });
-    // Thursday 23 December 2027, 16:00 in Amsterdam; Friday the 24th is a holiday
-    await clock({ set: '2027-12-23T15:00:00Z' });
+    await setClock(thursday);
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Kerst' })).body;
     const created = Date.parse(tk.createdAt); // 16:00 local plus the few ms the request took
-    const sinceFour = created - Date.parse('2027-12-23T15:00:00Z');
+    const sinceFour = created - thursday.toMillis();
     await move(t, tk.id, 'in-behandeling');
-    // 60 minutes on Thursday, nothing on the holiday or the weekend, the rest on Monday 27th from 09:00 local
-    expect(Date.parse((await ticket(t, tk.id)).sla.response.dueAt)).toBe(Date.parse('2027-12-27T09:00:00Z') + sinceFour); // 10:00 local
-    expect(Date.parse((await ticket(t, tk.id)).sla.resolution.dueAt)).toBe(Date.parse('2027-12-27T10:00:00Z') + sinceFour); // 11:00 local
-    await clock({ set: '2027-12-27T12:00:00Z' });
+    // 60 minutes on Thursday, nothing on the holiday or the weekend, the rest on Monday from 09:00 local
+    const responseDue = monday.set({ hour: 10 }).toMillis() + sinceFour;
+    const resolutionDue = monday.set({ hour: 11 }).toMillis() + sinceFour;
+    expect(Date.parse((await ticket(t, tk.id)).sla.response.dueAt)).toBe(responseDue);
+    expect(Date.parse((await ticket(t, tk.id)).sla.resolution.dueAt)).toBe(resolutionDue);
+    await setClock(monday.set({ hour: 13 }));
     const after = await ticket(t, tk.id);
-    expect(Date.parse(after.sla.response.breachedAt)).toBe(Date.parse('2027-12-27T09:00:00Z') + sinceFour);
-    expect(Date.parse(after.sla.resolution.breachedAt)).toBe(Date.parse('2027-12-27T10:00:00Z') + sinceFour);
+    expect(Date.parse(after.sla.response.breachedAt)).toBe(responseDue);
+    expect(Date.parse(after.sla.resolution.breachedAt)).toBe(resolutionDue);
     expect(after.escalation.level).toBe(2); // response and resolution, once each
     expect(after.status).toBe('geescaleerd');
     const events = await history(t, tk.id);
@@ -166,7 +185,7 @@ describe('SLA clocks, exact to the minute', () => {
 describe('boltrics: feedback period and the 30-day reopen window', () => {
   it('045 closes on its own after the feedback period; a closed ticket reopens within 30 days, not after', async () => {
     const t = await tenantOnPreset(local.api, 'time-bolt', 'boltrics', { timezone: 'Europe/Amsterdam', feedbackDays: 10 });
-    await clock({ set: '2028-02-01T09:00:00Z' });
+    await setClock(await nextLocal(2, '10:00', 'Europe/Amsterdam'));
     const a = (await t.as('alice').post('/v1/tickets', { subject: 'feedback' })).body;
     const b = (await t.as('alice').post('/v1/tickets', { subject: 'window' })).body;
     await local.runtime.stepFunctions.idle(); // 010 → 012 by the lifecycle
@@ -196,7 +215,7 @@ describe('boltrics: feedback period and the 30-day reopen window', () => {
 describe('seed 001: the urgent monitoring period', () => {
   it('nobody closes during it; at its end the escalation manager hears of it and only a manager closes', async () => {
     const t = await tenantOnPreset(local.api, 'time-urgent', 'jira-partner', { monitoringDays: 7, timezone: 'UTC' });
-    await clock({ set: '2028-04-03T09:00:00Z' });
+    await setClock(await nextLocal(1, '09:00', 'UTC'));
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Production down' })).body;
     const answers = {
       workaround: false,
