@@ -25,6 +25,8 @@ export class LocalClock {
   constructor(
     private readonly file: string,
     private readonly work: () => readonly DueWork[],
+    /** Waits until the work a firing caused (through the table's stream) is done. */
+    private readonly settle: () => Promise<void> = async () => undefined,
   ) {
     this.offsetMs = existsSync(file) ? Number((JSON.parse(readFileSync(file, 'utf8')) as { offsetMs: number }).offsetMs) || 0 : 0;
     setLocalClockOffset(this.offsetMs);
@@ -55,6 +57,8 @@ export class LocalClock {
       if (target.getTime() < now.getTime()) throw new ClockRefused(`the local clock never goes backwards (it is ${now.toISOString()})`);
     } else throw new ClockRefused('give either advance or set');
 
+    // What was committed before the move has its schedules first.
+    await this.settle();
     // Step through what became due, in order, each at its own instant.
     let previous: number | null = null;
     for (;;) {
@@ -67,11 +71,18 @@ export class LocalClock {
       if (previous === next.getTime() && next.getTime() <= this.now().getTime()) break;
       previous = next.getTime();
       this.setOffset(Math.max(next.getTime(), this.now().getTime()) - Date.now());
-      for (const w of this.work()) await w.fireDue();
+      await this.fireAll();
     }
     this.setOffset(Math.max(target.getTime(), this.now().getTime()) - Date.now());
-    for (const w of this.work()) await w.fireDue();
+    await this.fireAll();
     return this.now();
+  }
+
+  /** Fires what is due, then lets its effects (new schedules, woken executions) land before looking again. */
+  private async fireAll(): Promise<void> {
+    await this.settle();
+    for (const w of this.work()) await w.fireDue();
+    await this.settle();
   }
 
   private setOffset(ms: number): void {

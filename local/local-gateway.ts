@@ -41,6 +41,8 @@ export class LocalGateway {
   constructor(
     private readonly root: string,
     private readonly tokens: LocalTokenIssuer,
+    /** Told after every handled request that may have written: the stream poller reads at once. */
+    private readonly afterWrite: () => void,
     private readonly localRoutes: Readonly<Record<string, LocalRoute>>,
   ) {}
 
@@ -106,6 +108,7 @@ export class LocalGateway {
       const event = toEvent(req, url, route, params, claims, body);
       const result = await (await this.handler(route))(event, lambdaContext(route));
       send(res, result);
+      if (route.tableAccess === 'readwrite') this.afterWrite();
     } catch {
       // A defect in the gateway itself: never leak internals.
       send(res, problem(500, 'Internal error', 'The local gateway failed to handle the request.'));

@@ -14,6 +14,8 @@ import { LocalScheduler } from './scheduler';
 import { ClockRefused, LocalClock } from './local-clock';
 import { platformClock } from '../shared/time/platform-clock';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
+import { TICKET_CHANGE_FILTER } from '../shared/store/table-design';
+import { LocalStreamPoller, type StreamHandler } from './streams/local-stream-poller';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -41,7 +43,14 @@ export interface LocalRuntime {
   readonly scheduler: LocalScheduler;
   readonly schedulerEndpoint: string;
   readonly clock: LocalClock;
+  /** The table's stream, feeding the change follower as the AWS event source mapping does. */
+  readonly stream: LocalStreamPoller;
   readonly tokens: LocalTokenIssuer;
+  /**
+   * Resolves when everything committed so far has had its effects: the stream is drained
+   * and no execution is mid-step (and what they wrote in turn is drained too).
+   */
+  settled(): Promise<void>;
   readonly demoCreated: boolean;
   stop(): Promise<void>;
 }
@@ -58,6 +67,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const tableName = options.tableName ?? 'ticketflow';
   let stepFunctions: LocalStepFunctions | undefined;
   let scheduler: LocalScheduler | undefined;
+  let stream: LocalStreamPoller | undefined;
   try {
     await ensureTable(localDynamoClient(endpoint), tableName);
     // The port must be known before the handlers' SFN client is configured (and before
@@ -67,7 +77,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const schedulerPort = options.schedulerPort || (options.schedulerPort === 0 ? await pickFreePort() : 8084);
     const schedulerEndpoint = `http://127.0.0.1:${schedulerPort}`;
     // The clock first: it restores its offset before anything reads the time.
-    const clock = new LocalClock(join(options.dataDir, 'clock.json'), () => [scheduler!, stepFunctions!]);
+    const clock = new LocalClock(
+      join(options.dataDir, 'clock.json'),
+      () => [scheduler!, stepFunctions!],
+      () => settled(),
+    );
     // The handlers read their configuration once, at import: set it before anything imports them.
     Object.assign(process.env, {
       [ENV.tableName]: tableName,
@@ -112,8 +126,28 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     await scheduler.listen(schedulerPort);
     const timers = scheduler;
+    // The table's stream drives every effect of a committed change, through the same
+    // handler (and the same record filter) as the AWS event source mapping.
+    stream = new LocalStreamPoller({
+      dynamo: localDynamoClient(endpoint),
+      endpoint,
+      tableName,
+      dataDir: join(options.dataDir, 'stream'),
+      filter: TICKET_CHANGE_FILTER,
+      handler: async (event) => ((await import(resolve(PROJECT_ROOT, CHANGE_FOLLOWER_ENTRY))) as { handler: StreamHandler }).handler(event),
+      log: (line) => console.error(line),
+    });
+    await stream.start();
+    const changes = stream;
+    const settled = async () => {
+      for (;;) {
+        await changes.drain();
+        await sfn.idle();
+        if ((await changes.drain()) === 0) return;
+      }
+    };
     const demoCreated = options.seedDemo === false ? false : await ensureDemoTenant(deps);
-    const gateway = new LocalGateway(PROJECT_ROOT, tokens, {
+    const gateway = new LocalGateway(PROJECT_ROOT, tokens, () => changes.kick(), {
       'POST /_local/token': async (_req, body) => {
         let json: unknown;
         try {
@@ -168,7 +202,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           if (!sfnAnswer.ok) throw new Error('step functions');
           const schedulerAnswer = await fetch(`${schedulerEndpoint}/schedule-groups/${LOCAL_SCHEDULE_GROUP}`);
           if (!schedulerAnswer.ok) throw new Error('scheduler');
-          return { status: 200, body: { status: 'ok', components: { api: 'ok', dynamodb: 'ok', stepfunctions: 'ok', scheduler: 'ok' } } };
+          return {
+            status: 200,
+            body: { status: 'ok', components: { api: 'ok', dynamodb: 'ok', stepfunctions: 'ok', scheduler: 'ok', stream: changes.health() } },
+          };
         } catch {
           return { status: 503, body: { type: 'about:blank', title: 'Unavailable', status: 503, detail: 'A local component does not answer.' } };
         }
@@ -185,10 +222,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       scheduler: timers,
       schedulerEndpoint,
       clock,
+      stream: changes,
+      settled,
       tokens,
       demoCreated,
       async stop() {
         await gateway.close();
+        await changes.stop();
         // Waiting executions and pending schedules are kept and resume on the next start.
         await timers.close();
         await sfn.close();
@@ -196,6 +236,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       },
     };
   } catch (error) {
+    await stream?.stop();
     await scheduler?.close();
     await stepFunctions?.close();
     await dynamo?.stop();
@@ -207,6 +248,8 @@ const LOCAL_REGION_ACCOUNT = `${LOCAL_REGION}:000000000000`;
 export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION_ACCOUNT}:stateMachine:${LIFECYCLE_STATE_MACHINE_NAME}`;
 const LOCAL_SCHEDULE_GROUP = 'ticketflow-timers';
 const LOCAL_TIMER_ARN = `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-FireTimer`;
+/** The table's stream consumer (CDK: the same entry behind the DynamoDB event source mapping). */
+export const CHANGE_FOLLOWER_ENTRY = 'functions/changes/follow-ticket-changes.ts';
 const localFunctionArn = (id: string) => `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-${id}`;
 
 /** The ASL with the same substitutions CDK makes, pointing at local function ARNs. */

@@ -8,10 +8,11 @@ import { monotonicFactory } from 'ulid';
 import { loadConfig } from './config';
 import type { IdGenerator } from './domain/ports';
 import { platformClock } from './time/platform-clock';
-import { afterTicketChange, nudgeLifecycle, startLifecycle, type LifecycleDeps } from './lifecycle/ticket-lifecycle';
+import type { LifecycleDeps } from './lifecycle/ticket-lifecycle';
+import { ENV } from './config-names';
 import { DynamoTimerRegistry } from './store/dynamo-timer-registry';
 import { EventBridgeTimerScheduler } from './timers/eventbridge-timer-scheduler';
-import { syncTimers, type TimerDeps } from './timers/sync-timers';
+import type { TimerDeps } from './timers/sync-timers';
 import { SfnWorkflowEngine } from './lifecycle/sfn-workflow-engine';
 import { documentClient, type CapacityListener } from './store/dynamo-client';
 import { DynamoIdempotencyStore } from './store/dynamo-idempotency-store';
@@ -37,7 +38,7 @@ const tickets = new DynamoTicketStore(db, config.tableName, meter);
 const settings = new DynamoSettingsStore(db, config.tableName, meter);
 
 /** The lifecycle exists where a state machine is configured (always in AWS and in `npm start`). */
-export const lifecycleDeps: LifecycleDeps | undefined = config.stateMachineArn
+const lifecycleDeps: LifecycleDeps | undefined = config.stateMachineArn
   ? {
       tickets,
       settings,
@@ -48,7 +49,7 @@ export const lifecycleDeps: LifecycleDeps | undefined = config.stateMachineArn
   : undefined;
 
 /** Timers exist where a schedule group is configured (always in AWS and in `npm start`). */
-export const timerDeps: TimerDeps | undefined = config.schedules
+const timerDeps: TimerDeps | undefined = config.schedules
   ? {
       tickets,
       settings,
@@ -64,20 +65,22 @@ export const deps: TicketDeps = {
   users: new DynamoUserDirectory(db, config.tableName, meter),
   clock: systemClock,
   ids,
-  lifecycle: lifecycleDeps && {
-    started: (tenantId, ticket) => startLifecycle(lifecycleDeps, tenantId, ticket),
-    changed: (tenantId, before, after, workflow) => afterTicketChange(lifecycleDeps, tenantId, before, after, workflow),
-    nudge: (tenantId, ticketId) => nudgeLifecycle(lifecycleDeps, tenantId, ticketId),
-  },
-  timers: timerDeps && {
-    sync: async (tenantId, ticket, tenant) => void (await syncTimers(timerDeps, tenantId, ticket, tenant)),
-  },
 };
 
 export const idempotency = new DynamoIdempotencyStore(db, config.tableName, meter);
 
-/** For handlers that cannot work without the lifecycle (its own tasks, the workflow routes). */
+/**
+ * For functions that drive the lifecycle (its own tasks, the change follower, the
+ * timer, the workflow routes): called at module scope, so a function deployed without
+ * the state machine fails its cold start instead of silently doing nothing.
+ */
 export function requireLifecycle(): LifecycleDeps {
-  if (!lifecycleDeps) throw new Error('STATE_MACHINE_ARN is not configured');
+  if (!lifecycleDeps) throw new Error(`${ENV.stateMachineArn} is not configured`);
   return lifecycleDeps;
+}
+
+/** For functions that keep schedules (the change follower, the timer, repair); fails the cold start without them. */
+export function requireTimers(): TimerDeps {
+  if (!timerDeps) throw new Error(`${ENV.scheduleGroup}, ${ENV.timerTargetArn}, ${ENV.schedulerRoleArn} and ${ENV.timerDeadLetterArn} are not configured`);
+  return timerDeps;
 }

@@ -3,15 +3,17 @@ import { httpRoute } from '../../shared/http/handler-kit';
 import { EmptyBody, IdParam } from '../../shared/http/schemas';
 import { repairWorkflow } from '../../shared/lifecycle/ticket-lifecycle';
 import { getTicket } from '../../shared/tickets/ticket-queries';
-import { deps, idempotency, requireLifecycle } from '../../shared/wiring';
+import { syncTimers } from '../../shared/timers/sync-timers';
+import { deps, idempotency, requireLifecycle, requireTimers } from '../../shared/wiring';
 
 const lifecycle = requireLifecycle();
+const timers = requireTimers();
 
 export const handler = httpRoute({ params: { id: IdParam }, body: EmptyBody, idempotency }, async ({ caller, params }) => {
   if (caller.role !== 'lead' && caller.role !== 'admin') throw forbidden('Only a team lead or an administrator may repair a workflow.');
   const ticket = await getTicket(deps, caller, params.id!);
   const { action, view } = await repairWorkflow(lifecycle, caller.tenantId, ticket);
   // Schedules lost or left behind (e.g. a failed sync) are brought back in line as well.
-  await deps.timers?.sync(caller.tenantId, ticket);
+  await syncTimers(timers, caller.tenantId, ticket);
   return { body: { action, ...view } };
 });

@@ -33,7 +33,7 @@ const MAX_AGE_MS = 300 * 86_400_000;
 
 const inputFor = (tenantId: string, ticketId: string) => ({ tenantId, ticketId, cycle: 0 });
 
-// ---------- API side: called after a ticket change has committed ----------
+// ---------- change side: called by the table's stream after a ticket change has committed ----------
 
 export async function startLifecycle(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<void> {
   const name = executionName(tenantId, ticket.id, 1);
@@ -49,16 +49,30 @@ export async function startLifecycle(deps: LifecycleDeps, tenantId: string, tick
 export const executionMustMove = (waitingCategory: string, ticket: Ticket, workflow: Workflow): boolean =>
   ticket.category !== waitingCategory || workflow.definition.rules.autoAdvance?.[ticket.status] !== undefined;
 
-export async function afterTicketChange(deps: LifecycleDeps, tenantId: string, before: Ticket, after: Ticket, workflow: Workflow): Promise<void> {
-  if (!executionMustMove(before.category, after, workflow)) return;
-  const record = await deps.registry.get(tenantId, after.id);
-  if (!record) return startLifecycle(deps, tenantId, after);
+/**
+ * Brings the ticket's execution in line with the ticket as it is now: starts it when
+ * none is recorded (or re-sends the start of the recorded one, which is a no-op when it
+ * runs), wakes it when it waits for a category the ticket has left, starts a successor
+ * when it ended and the ticket came back to life. It compares the registry with the
+ * current ticket, never with the change that prompted it, so a redelivered, replayed or
+ * stale change record does nothing more than the latest one (the table's stream calls it).
+ */
+export async function bringLifecycleInLine(deps: LifecycleDeps, tenantId: string, ticket: Ticket, workflow: Workflow): Promise<void> {
+  const record = await deps.registry.get(tenantId, ticket.id);
+  if (!record) return startLifecycle(deps, tenantId, ticket);
   if (record.ended) {
-    await startSuccessor(deps, tenantId, after.id, record);
+    if (!isFinal(ticket, deps.clock.now())) await startSuccessor(deps, tenantId, ticket.id, record);
     return;
   }
-  if (record.taskToken) await wake(deps, tenantId, after.id, record.taskToken, 'ticket-changed');
-  // No token: the execution is between states, and its next waiting state will see the change.
+  if (record.taskToken) {
+    if (record.waitingCategory === null || executionMustMove(record.waitingCategory, ticket, workflow))
+      await wake(deps, tenantId, ticket.id, record.taskToken, 'ticket-changed');
+    return;
+  }
+  // No token: the execution is between states and its next waiting state re-reads the
+  // ticket. Unless it never started (a crash between recording and starting it): the
+  // start is idempotent by name, so sending it again is a no-op for a running one.
+  await deps.engine.start(executionNameOf(record.executionArn), inputFor(tenantId, ticket.id));
 }
 
 /** Wakes the waiting state so that it re-reads the ticket (e.g. its reopen window ended). */

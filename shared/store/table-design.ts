@@ -20,6 +20,14 @@
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
+/**
+ * The table's stream carries every item; the change follower needs the ticket items
+ * only. AWS filters at the event source mapping with this pattern (Lambda filter
+ * syntax), the local stream poller applies the same one, so neither invokes the
+ * follower for comments, history, lifecycle or timer bookkeeping.
+ */
+export const TICKET_CHANGE_FILTER = { dynamodb: { Keys: { sk: { S: ['TICKET'] } } } } as const;
+
 export interface IndexDesign {
   readonly name: string;
   readonly partitionKey: string;
@@ -67,6 +75,12 @@ export const keys = {
   user: (tid: string, userId: string) => ({ pk: `${tenant(tid)}#USERS`, sk: `U#${userId}` }),
   usersPartition: (tid: string) => `${tenant(tid)}#USERS`,
   idempotency: (tid: string, sub: string, key: string) => ({ pk: `${tenant(tid)}#IDEM#${sub}#${key}`, sk: 'IDEM' }),
+  /** The tenant and ticket of a ticket item's key; null for every other item. */
+  parseTicket: (key: { pk: string; sk: string }): { tenantId: string; ticketId: string } | null => {
+    const at = key.pk.lastIndexOf('#TK#');
+    if (key.sk !== 'TICKET' || !key.pk.startsWith('T#') || at < 2) return null;
+    return { tenantId: key.pk.slice(2, at), ticketId: key.pk.slice(at + 4) };
+  },
   /** Partition values of the list indexes for one ticket (undefined → not indexed there). */
   listIndexValues: (
     tid: string,

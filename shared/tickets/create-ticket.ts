@@ -5,7 +5,6 @@ import { actorOf, NO_AUTOMATION, slaClock, type Channel, type Requester, type Ti
 import type { TicketType } from '../domain/workflow';
 import type { TicketDeps } from './deps';
 import { withLiveSla } from '../sla/ticket-sla';
-import { followLifecycle } from './mutate-ticket';
 import { notificationsOnCreate } from './notifications';
 import { loadTenant } from './tenant-context';
 
@@ -74,8 +73,6 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
     ],
     comments: [],
   });
-  await followLifecycle(() => deps.lifecycle?.started(caller.tenantId, ticket));
-  await followLifecycle(() => deps.timers?.sync(caller.tenantId, ticket, tenant));
   return withLiveSla(ticket, tenant.settings, new Date(now));
 }
 

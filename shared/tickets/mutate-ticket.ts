@@ -4,7 +4,6 @@ import type { TicketChange } from '../domain/ports';
 import { NO_AUTOMATION, type Comment, type HistoryEvent, type Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
 import { findVisibleTicket } from './find-visible-ticket';
-import { logger } from '../observability/logger';
 import { withLiveSla } from '../sla/ticket-sla';
 import { notificationsOnChange } from './notifications';
 import { loadTenant, type TenantContext } from './tenant-context';
@@ -44,27 +43,13 @@ export async function mutateTicket(
     const decision = decide(current, tenant, now);
     const change = materialize(deps, current, withNotifications(current, decision, request.caller, tenant), now, request.caller);
     try {
+      // One conditional transaction, then the answer: the table's stream does the rest.
       await deps.tickets.update(request.caller.tenantId, current.version, change);
-      await followLifecycle(() => deps.lifecycle?.changed(request.caller.tenantId, current, change.ticket, tenant.workflow));
-      await followLifecycle(() => deps.timers?.sync(request.caller.tenantId, change.ticket, tenant));
       return { ticket: withLiveSla(change.ticket, tenant.settings, now), comments: [...change.comments] };
     } catch (error) {
       if (!(error instanceof StaleWrite) || attempt >= MAX_ATTEMPTS) throw error;
       await backoff(attempt);
     }
-  }
-}
-
-/**
- * The ticket is the truth and is already committed: a lifecycle hiccup must not
- * fail the request. The execution re-reads the ticket on its own (and `repair`
- * exists), so the error is logged, not thrown.
- */
-export async function followLifecycle(step: () => Promise<void> | undefined): Promise<void> {
-  try {
-    await step();
-  } catch (error) {
-    logger.error('lifecycle follow-up failed', { error: error as Error });
   }
 }
 

@@ -1,12 +1,20 @@
 import { systemCaller, type TenantCaller } from '../domain/identity';
 import type { TimerPayload } from '../domain/ports';
 import type { Ticket } from '../domain/ticket';
+import { nudgeLifecycle, type LifecycleDeps } from '../lifecycle/ticket-lifecycle';
 import type { TicketDeps } from '../tickets/deps';
 import { mutateTicket, type Decision } from '../tickets/mutate-ticket';
 import { combine, enterStatus } from '../tickets/status-change';
 import type { TenantContext } from '../tickets/tenant-context';
 import { desiredTimers, TIMER_KINDS, type TimerKind } from './desired-timers';
+import { syncTimers, type TimerDeps } from './sync-timers';
 import { TIMER_TEXTS } from './timer-texts';
+
+/** The timer function changes tickets like a route, and also wakes executions and repairs its own schedules. */
+export interface FireTimerDeps extends TicketDeps {
+  readonly lifecycle: LifecycleDeps;
+  readonly timers: TimerDeps;
+}
 
 export type FireOutcome = 'acted' | 'not-due' | 'gone';
 
@@ -26,7 +34,7 @@ const notice = (recipients: (string | null)[], reason: string): Decision['events
  * stale firing does nothing. The check is repeated inside the conditional write,
  * so two firings racing each other act once.
  */
-export async function fireTimer(deps: TicketDeps, payload: TimerPayload): Promise<FireOutcome> {
+export async function fireTimer(deps: FireTimerDeps, payload: TimerPayload): Promise<FireOutcome> {
   if (!(TIMER_KINDS as readonly string[]).includes(payload.kind)) return 'gone';
   const kind = payload.kind as TimerKind;
   const caller = systemCaller(payload.tenantId);
@@ -42,7 +50,8 @@ export async function fireTimer(deps: TicketDeps, payload: TimerPayload): Promis
     return 'acted';
   } catch (error) {
     if (!(error instanceof NotDue)) throw error;
-    await deps.timers?.sync(payload.tenantId, ticket);
+    // A stale schedule (the ticket moved on): bring the ticket's schedules in line again.
+    await syncTimers(deps.timers, payload.tenantId, ticket);
     return 'not-due';
   }
 }
@@ -117,10 +126,11 @@ function act(kind: TimerKind, ticket: Ticket, tenant: TenantContext, caller: Ten
 }
 
 /** The reopen window ended: nothing changes on the ticket, but its execution may now end. */
-async function endReopenWindow(deps: TicketDeps, caller: TenantCaller, ticket: Ticket): Promise<FireOutcome> {
+async function endReopenWindow(deps: FireTimerDeps, caller: TenantCaller, ticket: Ticket): Promise<FireOutcome> {
   const due = ticket.category === 'closed' && ticket.reopenableUntil !== null && Date.parse(ticket.reopenableUntil) <= deps.clock.now().getTime();
   if (!due) return 'not-due';
-  await deps.lifecycle?.nudge(caller.tenantId, ticket.id);
-  await deps.timers?.sync(caller.tenantId, ticket);
+  // Nothing on the ticket changes, so the stream has nothing to follow: wake the execution here.
+  await nudgeLifecycle(deps.lifecycle, caller.tenantId, ticket.id);
+  await syncTimers(deps.timers, caller.tenantId, ticket);
   return 'acted';
 }

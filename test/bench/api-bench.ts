@@ -89,7 +89,7 @@ async function main() {
     for (let i = 0; i < 20; i++) {
       await run();
       // count the lifecycle work a request triggers with the request, not with the next one
-      await runtime.stepFunctions.idle();
+      await runtime.settled();
     }
     return { read: capacity.read / 20, write: capacity.write / 20 };
   };

@@ -30,7 +30,7 @@ export async function timeBench(runtime: LocalRuntime, openTickets: number): Pro
     });
     await res.arrayBuffer();
   }
-  await runtime.stepFunctions.idle();
+  await runtime.settled();
   const created = (performance.now() - started) / 1000;
   const before = runtime.scheduler.metrics().scheduleInvocations;
   const t0 = performance.now();

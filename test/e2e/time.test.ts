@@ -188,7 +188,7 @@ describe('boltrics: feedback period and the 30-day reopen window', () => {
     await setClock(await nextLocal(2, '10:00', 'Europe/Amsterdam'));
     const a = (await t.as('alice').post('/v1/tickets', { subject: 'feedback' })).body;
     const b = (await t.as('alice').post('/v1/tickets', { subject: 'window' })).body;
-    await local.runtime.stepFunctions.idle(); // 010 → 012 by the lifecycle
+    await local.runtime.settled(); // 010 → 012 by the lifecycle
     for (const id of [a.id, b.id]) for (const s of ['016-READY', '030-ANALYSIS', '045-TEST-CUSTOMER']) await move(t, id, s);
     const testing = Date.parse((await ticket(t, a.id)).statusSince);
     await clock({ advance: 'P9DT23H' });
@@ -207,7 +207,7 @@ describe('boltrics: feedback period and the 30-day reopen window', () => {
     expect(late.status).toBe(422);
     expect(late.body.detail).toMatch(/open a new ticket/);
     // the window's end also ended b's execution
-    await local.runtime.stepFunctions.idle();
+    await local.runtime.settled();
     expect((await t.as('agent').get(`/v1/tickets/${b.id}/workflow`)).body).toMatchObject({ status: 'SUCCEEDED', currentState: 'Closed' });
   });
 });

@@ -6,17 +6,25 @@
  */
 import { StaleWrite } from '../../shared/domain/errors';
 import type { Role, TenantCaller } from '../../shared/domain/identity';
-import type {
-  Clock,
-  DirectoryUser,
-  IdGenerator,
-  Page,
-  PageRequest,
-  SettingsStore,
-  TicketChange,
-  TicketQuery,
-  TicketStore,
-  UserDirectory,
+import {
+  firstLifecycleRecord,
+  type Clock,
+  type DirectoryUser,
+  type ExecutionStatus,
+  type IdGenerator,
+  type LifecycleRecord,
+  type LifecycleRegistry,
+  type Page,
+  type PageRequest,
+  type SettingsStore,
+  type TicketChange,
+  type TicketQuery,
+  type TicketStore,
+  type TimerPayload,
+  type TimerRegistry,
+  type TimerScheduler,
+  type UserDirectory,
+  type WorkflowEngine,
 } from '../../shared/domain/ports';
 import type { StoredSettings } from '../../shared/domain/settings';
 import type { Comment, HistoryEvent, Ticket } from '../../shared/domain/ticket';
@@ -199,4 +207,123 @@ export function fakeDeps(now = '2026-03-02T10:00:00.000Z'): FakeDeps {
 
 export function caller(role: Role, overrides: Partial<TenantCaller> = {}): TenantCaller {
   return { sub: `${role}-1`, tenantId: 'acme', role, org: null, email: `${role}@example.test`, locale: null, ...overrides };
+}
+
+/** The registry with DynamoDB's conditional semantics, in memory. */
+export class InMemoryRegistry implements LifecycleRegistry {
+  readonly records = new Map<string, LifecycleRecord>();
+  private key = (t: string, id: string) => `${t}/${id}`;
+  async get(t: string, id: string) {
+    return this.records.get(this.key(t, id)) ?? null;
+  }
+  async create(t: string, id: string, executionArn: string) {
+    if (this.records.has(this.key(t, id))) return false;
+    this.records.set(this.key(t, id), firstLifecycleRecord(executionArn));
+    return true;
+  }
+  private change(t: string, id: string, when: (r: LifecycleRecord) => boolean, patch: (r: LifecycleRecord) => Partial<LifecycleRecord>) {
+    const r = this.records.get(this.key(t, id));
+    if (!r || !when(r)) return Promise.resolve(false);
+    this.records.set(this.key(t, id), { ...r, ...patch(r) });
+    return Promise.resolve(true);
+  }
+  registerWait(t: string, id: string, arn: string, w: { state: string; category: string; token: string; since: string }) {
+    return this.change(
+      t,
+      id,
+      (r) => r.executionArn === arn,
+      () => ({ state: w.state, waitingCategory: w.category, taskToken: w.token, waitingSince: w.since }),
+    );
+  }
+  takeToken(t: string, id: string, token: string) {
+    return this.change(
+      t,
+      id,
+      (r) => r.taskToken === token,
+      () => ({ taskToken: null }),
+    );
+  }
+  markEnded(t: string, id: string, arn: string, state: string) {
+    return this.change(
+      t,
+      id,
+      (r) => r.executionArn === arn,
+      () => ({ ended: true, state, taskToken: null, waitingCategory: null }),
+    );
+  }
+  unmarkEnded(t: string, id: string, arn: string) {
+    return this.change(
+      t,
+      id,
+      (r) => r.executionArn === arn && r.ended,
+      () => ({ ended: false }),
+    );
+  }
+  handOver(t: string, id: string, from: string, to: string, generation: number) {
+    return this.change(
+      t,
+      id,
+      (r) => r.executionArn === from,
+      (r) => ({ executionArn: to, generation, ended: false, taskToken: null, state: null, previousExecutions: [...r.previousExecutions, from] }),
+    );
+  }
+}
+
+/** Records what the engine was asked; tokens are live until used once. */
+export class RecordingEngine implements WorkflowEngine {
+  readonly stateMachineArn = 'arn:aws:states:eu-west-1:000000000000:stateMachine:ticketflow-ticket-lifecycle';
+  readonly started: string[] = [];
+  readonly sent: string[] = [];
+  readonly live = new Set<string>();
+  async start(name: string) {
+    if (!this.started.includes(name)) this.started.push(name);
+  }
+  async sendSuccess(token: string) {
+    if (!this.live.delete(token)) return false;
+    this.sent.push(token);
+    return true;
+  }
+  async describe() {
+    return { status: 'RUNNING' as ExecutionStatus, startDate: new Date(0).toISOString() };
+  }
+  async stop() {}
+  consoleUrl(arn: string) {
+    return arn;
+  }
+}
+
+/** The TIMERS item beside each ticket, in memory. */
+export class InMemoryTimerRegistry implements TimerRegistry {
+  readonly timers = new Map<string, Readonly<Record<string, string>>>();
+  async get(t: string, id: string) {
+    return this.timers.get(`${t}/${id}`) ?? {};
+  }
+  async put(t: string, id: string, timers: Readonly<Record<string, string>>) {
+    this.timers.set(`${t}/${id}`, timers);
+  }
+}
+
+/** Records the schedules it was asked to create, move and delete. */
+export class RecordingScheduler implements TimerScheduler {
+  readonly schedules = new Map<string, { at: string; payload: TimerPayload }>();
+  readonly calls: string[] = [];
+  async upsert(name: string, at: Date, payload: TimerPayload) {
+    this.calls.push(`upsert ${name}`);
+    this.schedules.set(name, { at: at.toISOString(), payload });
+  }
+  async remove(name: string) {
+    this.calls.push(`remove ${name}`);
+    this.schedules.delete(name);
+  }
+}
+
+/** The lifecycle and timer dependencies over the same fake ticket store, settings and clock. */
+export function fakeFollowers(deps: FakeDeps) {
+  const registry = new InMemoryRegistry();
+  const engine = new RecordingEngine();
+  const scheduler = new RecordingScheduler();
+  const timerRegistry = new InMemoryTimerRegistry();
+  const lifecycle = { tickets: deps.tickets, settings: deps.settings, registry, engine, clock: deps.clock };
+  const timers = { tickets: deps.tickets, settings: deps.settings, scheduler, registry: timerRegistry, clock: deps.clock };
+  return { registry, engine, scheduler, timerRegistry, lifecycle, timers };
 }

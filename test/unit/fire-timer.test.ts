@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireTimer } from '../../shared/timers/fire-timer';
 import { desiredTimers } from '../../shared/timers/desired-timers';
 import { loadTenant } from '../../shared/tickets/tenant-context';
-import { aTicket, fakeDeps } from './fakes';
+import { aTicket, fakeDeps, fakeFollowers } from './fakes';
 
 /**
  * Schedules are hints: the timer re-reads the ticket and acts only if its
@@ -12,7 +12,9 @@ const tenantId = 'acme';
 const created = '2026-03-02T09:00:00.000Z'; // a Monday
 
 async function setup() {
-  const deps = fakeDeps(created);
+  const base = fakeDeps(created);
+  const { lifecycle, timers } = fakeFollowers(base);
+  const deps = { ...base, lifecycle, timers };
   await deps.settings.put(tenantId, {
     workflow: 'assu',
     coverage: '24x7',

@@ -1,93 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { firstLifecycleRecord, type ExecutionStatus, type LifecycleRecord, type LifecycleRegistry, type WorkflowEngine } from '../../shared/domain/ports';
 import { executionArn, executionName } from '../../shared/lifecycle/execution-names';
-import { afterTicketChange, awaitTicket, continueAsNew, startLifecycle, syncTicket, type LifecycleDeps } from '../../shared/lifecycle/ticket-lifecycle';
+import { awaitTicket, bringLifecycleInLine, continueAsNew, startLifecycle, syncTicket, type LifecycleDeps } from '../../shared/lifecycle/ticket-lifecycle';
 import { Workflow } from '../../shared/domain/workflow';
 import { DEFAULT_WORKFLOW } from '../../shared/workflows/default';
-import { aTicket, fakeDeps, type FakeDeps } from './fakes';
-
-/** The registry with DynamoDB's conditional semantics, in memory. */
-class InMemoryRegistry implements LifecycleRegistry {
-  readonly records = new Map<string, LifecycleRecord>();
-  private key = (t: string, id: string) => `${t}/${id}`;
-  async get(t: string, id: string) {
-    return this.records.get(this.key(t, id)) ?? null;
-  }
-  async create(t: string, id: string, executionArn: string) {
-    if (this.records.has(this.key(t, id))) return false;
-    this.records.set(this.key(t, id), firstLifecycleRecord(executionArn));
-    return true;
-  }
-  private change(t: string, id: string, when: (r: LifecycleRecord) => boolean, patch: (r: LifecycleRecord) => Partial<LifecycleRecord>) {
-    const r = this.records.get(this.key(t, id));
-    if (!r || !when(r)) return Promise.resolve(false);
-    this.records.set(this.key(t, id), { ...r, ...patch(r) });
-    return Promise.resolve(true);
-  }
-  registerWait(t: string, id: string, arn: string, w: { state: string; category: string; token: string; since: string }) {
-    return this.change(
-      t,
-      id,
-      (r) => r.executionArn === arn,
-      () => ({ state: w.state, waitingCategory: w.category, taskToken: w.token, waitingSince: w.since }),
-    );
-  }
-  takeToken(t: string, id: string, token: string) {
-    return this.change(
-      t,
-      id,
-      (r) => r.taskToken === token,
-      () => ({ taskToken: null }),
-    );
-  }
-  markEnded(t: string, id: string, arn: string, state: string) {
-    return this.change(
-      t,
-      id,
-      (r) => r.executionArn === arn,
-      () => ({ ended: true, state, taskToken: null, waitingCategory: null }),
-    );
-  }
-  unmarkEnded(t: string, id: string, arn: string) {
-    return this.change(
-      t,
-      id,
-      (r) => r.executionArn === arn && r.ended,
-      () => ({ ended: false }),
-    );
-  }
-  handOver(t: string, id: string, from: string, to: string, generation: number) {
-    return this.change(
-      t,
-      id,
-      (r) => r.executionArn === from,
-      (r) => ({ executionArn: to, generation, ended: false, taskToken: null, state: null, previousExecutions: [...r.previousExecutions, from] }),
-    );
-  }
-}
-
-/** Records what the engine was asked; tokens are live until used once. */
-class RecordingEngine implements WorkflowEngine {
-  readonly stateMachineArn = 'arn:aws:states:eu-west-1:000000000000:stateMachine:ticketflow-ticket-lifecycle';
-  readonly started: string[] = [];
-  readonly sent: string[] = [];
-  readonly live = new Set<string>();
-  async start(name: string) {
-    if (!this.started.includes(name)) this.started.push(name);
-  }
-  async sendSuccess(token: string) {
-    if (!this.live.delete(token)) return false;
-    this.sent.push(token);
-    return true;
-  }
-  async describe() {
-    return { status: 'RUNNING' as ExecutionStatus, startDate: new Date(0).toISOString() };
-  }
-  async stop() {}
-  consoleUrl(arn: string) {
-    return arn;
-  }
-}
+import { aTicket, fakeDeps, InMemoryRegistry, RecordingEngine, type FakeDeps } from './fakes';
 
 let deps: FakeDeps;
 let registry: InMemoryRegistry;
@@ -161,12 +77,37 @@ describe('the ticket lifecycle service', () => {
       taskToken: 'tok-1',
     });
     expect(engine.sent).toEqual([]);
-    await afterTicketChange(life, tenant, t, { ...t, priority: 'high', version: 2 }, workflow);
+    await bringLifecycleInLine(life, tenant, { ...t, priority: 'high', version: 2 }, workflow);
     expect(engine.sent).toEqual([]);
     const moved = { ...t, status: 'pending', category: 'waiting_customer' as const, version: 3 };
     deps.tickets.seed(tenant, moved);
-    await Promise.all([afterTicketChange(life, tenant, t, moved, workflow), afterTicketChange(life, tenant, t, moved, workflow)]);
+    await Promise.all([bringLifecycleInLine(life, tenant, moved, workflow), bringLifecycleInLine(life, tenant, moved, workflow)]);
     expect(engine.sent).toEqual(['tok-1']);
+  });
+
+  it('a redelivered change does not wake the execution again once it waits where the ticket is', async () => {
+    const t = aTicket({ status: 'open', category: 'active' });
+    const moved = { ...t, status: 'pending', category: 'waiting_customer' as const, version: 2 };
+    deps.tickets.seed(tenant, moved);
+    await startLifecycle(life, tenant, t);
+    engine.live.add('tok-1');
+    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'InProgress', category: 'active', token: 'tok-1', since: 'x' });
+    await bringLifecycleInLine(life, tenant, moved, workflow);
+    expect(engine.sent).toEqual(['tok-1']);
+    // the woken execution now waits on the customer; the same change delivered again finds it in line
+    engine.live.add('tok-2');
+    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'WaitingOnCustomer', category: 'waiting_customer', token: 'tok-2', since: 'y' });
+    await bringLifecycleInLine(life, tenant, moved, workflow);
+    expect(engine.sent).toEqual(['tok-1']);
+  });
+
+  it('an execution recorded but never started (a crash in between) is started by the next change', async () => {
+    const t = aTicket();
+    deps.tickets.seed(tenant, t);
+    await registry.create(tenant, t.id, firstArn(t.id));
+    expect(engine.started).toEqual([]);
+    await bringLifecycleInLine(life, tenant, t, workflow);
+    expect(engine.started).toEqual([`acme--${t.id}`]);
   });
 
   it('no lost wake-up: a change committed before the token was stored is seen by the waiting state itself', async () => {
@@ -176,7 +117,7 @@ describe('the ticket lifecycle service', () => {
     // the change lands while the execution is between ReadTicket and its wait: nothing to wake yet
     const moved = { ...t, status: 'open', category: 'active' as const, version: 2 };
     deps.tickets.seed(tenant, moved);
-    await afterTicketChange(life, tenant, t, moved, workflow);
+    await bringLifecycleInLine(life, tenant, moved, workflow);
     expect(engine.sent).toEqual([]);
     // …then the wait registers with what ReadTicket saw, re-reads, and wakes itself
     engine.live.add('tok-2');
@@ -198,8 +139,11 @@ describe('the ticket lifecycle service', () => {
     });
     expect(out.next).toBe('end');
     expect((await registry.get(tenant, t.id))!).toMatchObject({ ended: true, state: 'Cancelled' });
+    // the same cancelled ticket again (a redelivered record) starts nothing
+    await bringLifecycleInLine(life, tenant, t, workflow);
+    expect(engine.started).toEqual([`acme--${t.id}`]);
     const back = { ...t, status: 'open', category: 'active' as const, version: 2 };
-    await afterTicketChange(life, tenant, t, back, workflow);
+    await bringLifecycleInLine(life, tenant, back, workflow);
     expect(engine.started.at(-1)).toBe(`acme--${t.id}--g2`);
   });
 });

@@ -1,0 +1,20 @@
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { TicketChangeRecord } from '../../shared/changes/ticket-change-record';
+import { followTicketChanges } from '../../shared/changes/follow-ticket-changes';
+import { logger } from '../../shared/observability/logger';
+import { ticketChangeOf } from '../../shared/store/ticket-stream-records';
+import { requireLifecycle, requireTimers } from '../../shared/wiring';
+
+const follower = { lifecycle: requireLifecycle(), timers: requireTimers() };
+
+/**
+ * The table's stream consumer (DynamoDB Streams event source, ReportBatchItemFailures):
+ * every effect of a committed ticket change. Failed tickets are reported by their first
+ * record's sequence number; Lambda resumes the shard from the lowest one.
+ */
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const changes = event.Records.map(ticketChangeOf).filter((c): c is TicketChangeRecord => c !== null);
+  const result = await followTicketChanges(follower, changes);
+  for (const failure of result.failures) logger.error('ticket change effects failed', { ...failure.ticket, error: failure.error.name });
+  return { batchItemFailures: result.failures.map((f) => ({ itemIdentifier: f.recordId })) };
+};

@@ -1,0 +1,68 @@
+/**
+ * Everything a committed ticket change causes, done after the fact by the table's
+ * stream (DynamoDB Streams → this use case), never on the request path:
+ *  - the ticket's lifecycle execution is started, woken or handed over;
+ *  - its schedules (SLA, reminders, auto-close, windows) are brought in line.
+ * (Notifications and usage counters hang here next.)
+ *
+ * Every effect compares the stored state with the ticket as it is *now*, not with the
+ * change record, so it is idempotent: a redelivered batch, a replayed record or a stale
+ * one (older than the ticket) does nothing the latest change would not. At least once
+ * delivery plus idempotent effects is exactly once in effect.
+ */
+import { bringLifecycleInLine, type LifecycleDeps } from '../lifecycle/ticket-lifecycle';
+import { loadTenant } from '../tickets/tenant-context';
+import { syncTimers, type TimerDeps } from '../timers/sync-timers';
+import type { TicketChangeRecord } from './ticket-change-record';
+
+export interface ChangeFollowerDeps {
+  readonly lifecycle: LifecycleDeps;
+  readonly timers: TimerDeps;
+}
+
+export interface FollowFailure {
+  /** The ticket's first record in the batch (its stream sequence number). */
+  readonly recordId: string;
+  readonly ticket: { readonly tenantId: string; readonly ticketId: string };
+  readonly error: Error;
+}
+
+export interface FollowResult {
+  /** One per ticket whose effects failed. */
+  readonly failures: readonly FollowFailure[];
+  /** Tickets whose effects were brought in line. */
+  readonly tickets: number;
+}
+
+/**
+ * Follows a batch of change records. Records of one ticket are folded into one pass
+ * over its current state (a burst of changes costs one set of effects); tickets are
+ * independent and go in parallel. A ticket whose effects fail reports its first record
+ * of the batch, so a redelivery from there repeats nothing that matters.
+ */
+export async function followTicketChanges(deps: ChangeFollowerDeps, records: readonly TicketChangeRecord[]): Promise<FollowResult> {
+  const byTicket = new Map<string, { tenantId: string; ticketId: string; first: string }>();
+  for (const r of records) {
+    const id = `${r.tenantId}/${r.ticketId}`;
+    if (!byTicket.has(id)) byTicket.set(id, { tenantId: r.tenantId, ticketId: r.ticketId, first: r.recordId });
+  }
+  const outcomes: (FollowFailure | null)[] = await Promise.all(
+    [...byTicket.values()].map(async (t) => {
+      try {
+        await followTicket(deps, t.tenantId, t.ticketId);
+        return null;
+      } catch (error) {
+        return { recordId: t.first, ticket: { tenantId: t.tenantId, ticketId: t.ticketId }, error: error as Error };
+      }
+    }),
+  );
+  return { failures: outcomes.filter((o): o is FollowFailure => o !== null), tickets: byTicket.size };
+}
+
+/** One ticket: read it as it is now and bring its execution and schedules in line. */
+export async function followTicket(deps: ChangeFollowerDeps, tenantId: string, ticketId: string): Promise<void> {
+  const ticket = await deps.lifecycle.tickets.get(tenantId, ticketId);
+  if (!ticket) return; // deleted since: nothing left to follow
+  const tenant = await loadTenant(deps.lifecycle.settings, tenantId);
+  await Promise.all([bringLifecycleInLine(deps.lifecycle, tenantId, ticket, tenant.workflow), syncTimers(deps.timers, tenantId, ticket, tenant)]);
+}

@@ -1,0 +1,10 @@
+/** A committed change of one ticket, as the table's stream reports it (no SDK types). */
+export interface TicketChangeRecord {
+  /** The stream's id for the record (its sequence number): what a partial batch failure names. */
+  readonly recordId: string;
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly kind: 'created' | 'changed' | 'removed';
+  /** The ticket's version after the change (null when removed). */
+  readonly version: number | null;
+}

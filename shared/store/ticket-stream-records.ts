@@ -1,0 +1,23 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { TicketChangeRecord } from '../changes/ticket-change-record';
+import { keys } from './table-design';
+
+/**
+ * A DynamoDB stream record of the table → the ticket change it reports, or null for
+ * any other item (comments, history, lifecycle and timer bookkeeping, counters).
+ */
+export function ticketChangeOf(record: DynamoDBRecord): TicketChangeRecord | null {
+  const pk = record.dynamodb?.Keys?.pk?.S;
+  const sk = record.dynamodb?.Keys?.sk?.S;
+  const recordId = record.dynamodb?.SequenceNumber;
+  if (!pk || !sk || !recordId) return null;
+  const ticket = keys.parseTicket({ pk, sk });
+  if (!ticket) return null;
+  const version = record.dynamodb?.NewImage?.version?.N;
+  return {
+    recordId,
+    ...ticket,
+    kind: record.eventName === 'INSERT' ? 'created' : record.eventName === 'REMOVE' ? 'removed' : 'changed',
+    version: version === undefined ? null : Number(version),
+  };
+}
