@@ -64,6 +64,7 @@ export function buildApp(props: BuildAppProps = {}): TicketflowApp {
     description: 'Ticketflow API: HTTP API, JWT authorizer, Lambda functions, ticket lifecycle state machine, ticket timers',
     table: stateful.table,
     timers: { scheduleGroupName: stateful.scheduleGroupName, deadLetterQueue: stateful.timerDeadLetterQueue },
+    changes: { deadLetterQueue: stateful.changeDeadLetterQueue },
     identity: { userPool: stateful.userPool, userPoolClient: stateful.userPoolClient, issuerUrl: stateful.jwtIssuer },
   });
   stateless.addStackDependency(

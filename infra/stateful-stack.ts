@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-design';
+import { PRE_TOKEN_FUNCTION } from '../shared/function-manifest';
 import { TicketFunction } from './constructs/ticket-function';
 import { TIMER_SCHEDULE_GROUP_NAME } from './constructs/ticket-timers';
 
@@ -29,6 +30,8 @@ export class TicketflowStatefulStack extends Stack {
   readonly scheduleGroupName: string = TIMER_SCHEDULE_GROUP_NAME;
   /** Timer invocations that never succeeded: undeliverable (Scheduler) or failing (the timer function). */
   readonly timerDeadLetterQueue: sqs.Queue;
+  /** Where the stream consumer reports a ticket change it could not follow. */
+  readonly changeDeadLetterQueue: sqs.Queue;
   /** The users (retained, deletion-protected): Cognito issues the JWTs the API's authorizer checks. */
   readonly userPool: cognito.UserPool;
   /** The apps' public client: the audience of the API's JWT authorizer. */
@@ -108,15 +111,28 @@ export class TicketflowStatefulStack extends Stack {
         'This queue is itself the dead-letter queue: of the ticket-timer schedules (Target.DeadLetterConfig, set at run time by the handlers) and of the timer function (DeadLetterConfig in the stateless stack). cdk-nag recognises a DLQ only when its user is a queue or function in the same stack.',
     });
 
+    // The on-failure destination of the table's stream consumer: a ticket change whose
+    // effects kept failing after the retries (Lambda sends the batch's shard and sequence
+    // numbers, not the records). SQS-managed SSE: the message holds coordinates, no ticket text.
+    this.changeDeadLetterQueue = new sqs.Queue(this, 'ChangeDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.changeDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter queue: the on-failure destination of the table's stream event source mapping (stateless stack). cdk-nag recognises a DLQ only when its user is a queue or function in the same stack.",
+    });
+
     // ---- Identity: Cognito issues the JWTs the API's authorizer checks --------------
     // The pool holds the users: a new pool (a new id) would lose them all, so it lives here,
     // retained and deletion-protected, and the stateless stack gets the pool, the client and
     // the issuer by props. The construct ids are those the pool had in the stateless stack,
     // so the logical ids are unchanged (see infra/app.ts on moving a deployed pool).
-    this.preTokenGeneration = new TicketFunction(this, 'PreTokenGeneration', {
-      entry: 'functions/auth/pre-token-generation.ts',
-      description: 'Cognito pre token generation (V2_0): custom:tid/role/org/locale → tid/role/org/locale claims',
-      tableAccess: 'none',
+    this.preTokenGeneration = new TicketFunction(this, PRE_TOKEN_FUNCTION.id, {
+      spec: PRE_TOKEN_FUNCTION,
       memorySize: 256,
       timeout: Duration.seconds(5),
     });

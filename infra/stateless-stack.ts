@@ -9,17 +9,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteDefinition } from '../shared/http/routes';
-import { LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
+import { routeFunction } from '../shared/function-manifest';
 import { TicketFunction } from './constructs/ticket-function';
 import { TicketLifecycle } from './constructs/ticket-lifecycle';
 import { TicketTimers } from './constructs/ticket-timers';
-import { routeSyncsTimers } from './constructs/timer-access';
+import { TicketChangeStream } from './constructs/ticket-change-stream';
 
 export interface TicketflowStatelessStackProps extends StackProps {
   /** The single table, from the stateful stack. */
   readonly table: dynamodb.ITable;
   /** The ticket timers' schedule group (by its fixed name) and dead-letter queue, from the stateful stack. */
   readonly timers: { readonly scheduleGroupName: string; readonly deadLetterQueue: sqs.IQueue };
+  /** The stream consumer's on-failure destination, from the stateful stack. */
+  readonly changes: { readonly deadLetterQueue: sqs.IQueue };
   /**
    * The Cognito user pool, its app client and the JWT issuer (the pool's provider URL), from
    * the stateful stack: the JWT authorizer checks the issuer and the client id (audience).
@@ -36,9 +38,6 @@ export interface TicketflowStatelessStackProps extends StackProps {
   /** Browser origins allowed by CORS. Default: any origin (bearer tokens, no cookies). */
   readonly corsAllowOrigins?: string[];
 }
-
-/** `getTicket` → `GetTicket`: construct ids from the route's operationId. */
-const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Everything that can be replaced by a redeploy: the functions, the ticket-lifecycle
@@ -58,6 +57,8 @@ export class TicketflowStatelessStack extends Stack {
   readonly lifecycle: TicketLifecycle;
   /** The timer function (every schedule's target) and the role EventBridge Scheduler assumes. */
   readonly timers: TicketTimers;
+  /** The table's stream consumer: every effect of a committed ticket change. */
+  readonly changes: TicketChangeStream;
 
   constructor(scope: Construct, id: string, props: TicketflowStatelessStackProps) {
     super(scope, id, props);
@@ -124,22 +125,23 @@ export class TicketflowStatelessStack extends Stack {
     });
 
     // ---- Ticket lifecycle: the state machine and its tasks -----------------------------
-    this.lifecycle = new TicketLifecycle(this, 'Lifecycle', { table: props.table, timers: this.timers.access });
+    this.lifecycle = new TicketLifecycle(this, 'Lifecycle', { table: props.table });
+
+    // ---- The table's stream: every effect of a committed ticket change -----------------
+    this.changes = new TicketChangeStream(this, 'Changes', {
+      table: props.table,
+      timers: this.timers.access,
+      deadLetterQueue: props.changes.deadLetterQueue,
+    });
 
     // ---- One function + one route per route table entry ------------------------------
     const functions = new Map<string, TicketFunction>();
     for (const route of routes) {
-      const name = pascal(route.operationId);
-      const fn = new TicketFunction(this, name, {
-        entry: route.entry,
-        description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-        table: props.table,
-        tableAccess: route.tableAccess,
-        // By name, not from this.lifecycle: no reference, so the order above does not matter.
-        lifecycle: route.stateMachine?.length ? { stateMachineName: LIFECYCLE_STATE_MACHINE_NAME, access: route.stateMachine } : undefined,
-        // Ticket-changing routes sync the ticket's schedules after the change (shared/wiring.ts).
-        timers: routeSyncsTimers(route) ? this.timers.access : undefined,
-      });
+      const spec = routeFunction(route);
+      const name = spec.id;
+      // What the route may do is its manifest entry's capabilities: no ticket-changing route
+      // reaches Step Functions or the Scheduler (the table's stream does that).
+      const fn = new TicketFunction(this, name, { spec, table: props.table, timers: this.timers.access });
       functions.set(route.operationId, fn);
 
       const [apiRoute] = this.httpApi.addRoutes({

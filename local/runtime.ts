@@ -15,6 +15,7 @@ import { ClockRefused, LocalClock } from './local-clock';
 import { platformClock } from '../shared/time/platform-clock';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
 import { TICKET_CHANGE_FILTER } from '../shared/store/table-design';
+import { CHANGE_FOLLOWER, TIMER_FUNCTION } from '../shared/function-manifest';
 import { LocalStreamPoller, type StreamHandler } from './streams/local-stream-poller';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -121,7 +122,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       scheduleGroups: [LOCAL_SCHEDULE_GROUP],
       targets: {
         [LOCAL_TIMER_ARN]: async (input: unknown) =>
-          ((await import(resolve(PROJECT_ROOT, 'functions/timers/fire-timer.ts'))) as { handler: (p: unknown) => Promise<unknown> }).handler(input),
+          ((await import(resolve(PROJECT_ROOT, TIMER_FUNCTION.entry))) as { handler: (p: unknown) => Promise<unknown> }).handler(input),
       },
     });
     await scheduler.listen(schedulerPort);
@@ -134,7 +135,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       tableName,
       dataDir: join(options.dataDir, 'stream'),
       filter: TICKET_CHANGE_FILTER,
-      handler: async (event) => ((await import(resolve(PROJECT_ROOT, CHANGE_FOLLOWER_ENTRY))) as { handler: StreamHandler }).handler(event),
+      handler: async (event) => ((await import(resolve(PROJECT_ROOT, CHANGE_FOLLOWER.entry))) as { handler: StreamHandler }).handler(event),
       log: (line) => console.error(line),
     });
     await stream.start();
@@ -248,8 +249,6 @@ const LOCAL_REGION_ACCOUNT = `${LOCAL_REGION}:000000000000`;
 export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION_ACCOUNT}:stateMachine:${LIFECYCLE_STATE_MACHINE_NAME}`;
 const LOCAL_SCHEDULE_GROUP = 'ticketflow-timers';
 const LOCAL_TIMER_ARN = `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-FireTimer`;
-/** The table's stream consumer (CDK: the same entry behind the DynamoDB event source mapping). */
-export const CHANGE_FOLLOWER_ENTRY = 'functions/changes/follow-ticket-changes.ts';
 const localFunctionArn = (id: string) => `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-${id}`;
 
 /** The ASL with the same substitutions CDK makes, pointing at local function ARNs. */

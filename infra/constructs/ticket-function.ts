@@ -9,22 +9,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV } from '../../shared/config-names';
-import type { RouteDefinition, StateMachineAccess } from '../../shared/http/routes';
+import type { Capabilities, FunctionSpec } from '../../shared/function-manifest';
+import type { StateMachineAccess } from '../../shared/http/routes';
+import { LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 import { type StateMachineArns, stateMachineArns } from './state-machine-arns';
 import { SCHEDULE_ACTIONS, schedulesArn, type TimerAccess } from './timer-access';
 
 /** The project root: handler entries (`functions/...`) are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export type TableAccess = RouteDefinition['tableAccess'];
-
-/** The ticket-lifecycle state machine as a function sees it. */
-export interface LifecycleAccess {
-  /** The state machine's fixed name (its ARN is built from it: no dependency on the construct). */
-  readonly stateMachineName: string;
-  /** What the function may do with it; empty: it gets the ARN but no states:* permission. */
-  readonly access: readonly StateMachineAccess[];
-}
 
 /**
  * Least privilege per access kind: the one action the handler calls, on the state
@@ -41,31 +33,23 @@ const STATE_MACHINE_GRANTS: Record<StateMachineAccess, { readonly action: string
 };
 
 export interface TicketFunctionProps {
-  /** Handler module relative to the project root, e.g. `functions/tickets/get-ticket.ts`; it exports `handler`. */
-  readonly entry: string;
-  readonly description?: string;
-  /** The table; when given, its name is passed as TABLE_NAME. Required unless `tableAccess` is 'none'. */
+  /** The function's entry in shared/function-manifest.ts: its handler and its capabilities. */
+  readonly spec: FunctionSpec;
+  /** The table; required when the spec's table capability is not 'none' (TABLE_NAME). */
   readonly table?: dynamodb.ITable;
-  /** Least privilege on the table: 'read' → grantReadData, 'readwrite' → grantReadWriteData, 'none' → nothing. */
-  readonly tableAccess: TableAccess;
+  /**
+   * The ticket timers (EventBridge Scheduler); required when the spec declares `timers`:
+   * the four values are passed as SCHEDULE_GROUP, TIMER_TARGET_ARN, SCHEDULER_ROLE_ARN and
+   * TIMER_DLQ_ARN, with scheduler:Create/Update/DeleteSchedule on the group's schedules and
+   * iam:PassRole on the scheduler role (to scheduler.amazonaws.com only).
+   */
+  readonly timers?: TimerAccess;
   /** POWERTOOLS_SERVICE_NAME. */
   readonly serviceName?: string;
   readonly memorySize?: number;
   readonly timeout?: Duration;
   readonly logRetention?: logs.RetentionDays;
   readonly environment?: Readonly<Record<string, string>>;
-  /**
-   * The ticket-lifecycle state machine: when given, its ARN is passed as STATE_MACHINE_ARN
-   * and `access` grants exactly the matching states:* actions on it. Absent: neither.
-   */
-  readonly lifecycle?: LifecycleAccess;
-  /**
-   * The ticket timers (EventBridge Scheduler): when given, the four values are passed as
-   * SCHEDULE_GROUP, TIMER_TARGET_ARN, SCHEDULER_ROLE_ARN and TIMER_DLQ_ARN, with
-   * scheduler:Create/Update/DeleteSchedule on the group's schedules and iam:PassRole on
-   * the scheduler role (to scheduler.amazonaws.com only). Absent: neither.
-   */
-  readonly timers?: TimerAccess;
   /** A fixed function name, for a function whose ARN is needed before it exists (default: generated). */
   readonly functionName?: string;
   /** Dead-letter queue for asynchronous invocations that failed after Lambda's retries (sqs:SendMessage on it). */
@@ -86,9 +70,9 @@ export class TicketFunction extends Construct {
   constructor(scope: Construct, id: string, props: TicketFunctionProps) {
     super(scope, id);
 
-    if (props.tableAccess !== 'none' && !props.table) {
-      throw new Error(`TicketFunction ${id}: tableAccess '${props.tableAccess}' needs a table`);
-    }
+    const { capabilities, entry } = props.spec;
+    if (capabilities.table !== 'none' && !props.table) throw new Error(`TicketFunction ${id}: table access '${capabilities.table}' needs a table`);
+    if (capabilities.timers && !props.timers) throw new Error(`TicketFunction ${id}: declares timers but was given no TimerAccess`);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -98,7 +82,7 @@ export class TicketFunction extends Construct {
     // this function may write to its own log group only.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${props.entry}`,
+      description: `Execution role of ${entry}`,
     });
     this.logGroup.grantWrite(this.role);
 
@@ -109,10 +93,11 @@ export class TicketFunction extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
       ...props.environment,
     };
-    if (props.table) environment[ENV.tableName] = props.table.tableName;
-    const lifecycleArns = props.lifecycle && stateMachineArns(this, props.lifecycle.stateMachineName);
+    if (props.table && capabilities.table !== 'none') environment[ENV.tableName] = props.table.tableName;
+    // By the state machine's fixed name, not from its construct: no dependency cycle with its tasks.
+    const lifecycleArns = capabilities.lifecycle && stateMachineArns(this, LIFECYCLE_STATE_MACHINE_NAME);
     if (lifecycleArns) environment[ENV.stateMachineArn] = lifecycleArns.stateMachine;
-    if (props.timers) {
+    if (capabilities.timers && props.timers) {
       environment[ENV.scheduleGroup] = props.timers.scheduleGroupName;
       environment[ENV.timerTargetArn] = props.timers.targetArn;
       environment[ENV.schedulerRoleArn] = props.timers.schedulerRoleArn;
@@ -120,13 +105,13 @@ export class TicketFunction extends Construct {
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, props.entry),
+      entry: path.join(PROJECT_ROOT, entry),
       handler: 'handler',
       ...(props.functionName ? { functionName: props.functionName } : {}),
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      description: props.description,
+      description: props.spec.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -152,13 +137,13 @@ export class TicketFunction extends Construct {
     });
 
     if (props.table) {
-      if (props.tableAccess === 'read') props.table.grantReadData(this.role);
-      if (props.tableAccess === 'readwrite') props.table.grantReadWriteData(this.role);
+      if (capabilities.table === 'read') props.table.grantReadData(this.role);
+      if (capabilities.table === 'readwrite') props.table.grantReadWriteData(this.role);
     }
-    if (props.lifecycle && lifecycleArns) this.grantLifecycle(props.lifecycle.access, lifecycleArns);
-    if (props.timers) this.grantTimers(props.timers);
+    if (capabilities.lifecycle && lifecycleArns) this.grantLifecycle(capabilities.lifecycle, lifecycleArns);
+    if (capabilities.timers && props.timers) this.grantTimers(props.timers);
 
-    this.acknowledgeFindings(props);
+    this.acknowledgeFindings(capabilities, props.table);
   }
 
   private grantLifecycle(access: readonly StateMachineAccess[], arns: StateMachineArns): void {
@@ -200,7 +185,7 @@ export class TicketFunction extends Construct {
   }
 
   /** cdk-nag findings every function has by construction, each with its reason. */
-  private acknowledgeFindings(props: TicketFunctionProps): void {
+  private acknowledgeFindings(capabilities: Capabilities, table: dynamodb.ITable | undefined): void {
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
@@ -212,8 +197,7 @@ export class TicketFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (added by tracing: ACTIVE).',
     });
-    const table = props.table;
-    if (!table || props.tableAccess === 'none') return;
+    if (!table || capabilities.table === 'none') return;
     // The table usually lives in the stateful stack: its ARN is a cross-stack import
     // whose name is only known once references are resolved, so the exact finding id
     // is computed at synthesis time.
@@ -224,7 +208,7 @@ export class TicketFunction extends Construct {
           "Queries on the table's own GSIs (list endpoints: one GSI per filter, see shared/store/table-design.ts); the wildcard covers this one table's indexes only.",
       },
     ]);
-    if (props.tableAccess === 'readwrite' && table.encryptionKey) {
+    if (capabilities.table === 'readwrite' && table.encryptionKey) {
       for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
         Validations.of(policy).acknowledge({
           id: `AwsSolutions-IAM5[Action::${action}]`,

@@ -7,13 +7,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 import { acknowledgeAtSynth, flattenCfnReference, PROJECT_ROOT, TicketFunction } from './ticket-function';
-import { LIFECYCLE_TASKS_SYNCING_TIMERS, type TimerAccess } from './timer-access';
+import { lifecycleTaskFunction } from '../../shared/function-manifest';
 
 export interface TicketLifecycleProps {
   /** The single table: the tasks read the ticket and keep the LIFECYCLE item beside it. */
   readonly table: dynamodb.ITable;
-  /** The ticket timers, given to the tasks that change the ticket (LIFECYCLE_TASKS_SYNCING_TIMERS) only. */
-  readonly timers?: TimerAccess;
 }
 
 /** The `${Name}` placeholders of an ASL document. */
@@ -34,24 +32,13 @@ export class TicketLifecycle extends Construct {
     super(scope, id);
     const definitionFile = path.join(PROJECT_ROOT, LIFECYCLE_ASL);
 
-    // A task id renamed in LIFECYCLE_FUNCTIONS would silently leave that task without timers.
-    const unknown = [...LIFECYCLE_TASKS_SYNCING_TIMERS].filter((id) => !LIFECYCLE_FUNCTIONS.some((t) => t.id === id));
-    if (unknown.length) throw new Error(`LIFECYCLE_TASKS_SYNCING_TIMERS names no lifecycle task: ${unknown.join(', ')}`);
-
     const functions = new Map<string, TicketFunction>();
     for (const task of LIFECYCLE_FUNCTIONS) {
       functions.set(
         task.id,
-        new TicketFunction(this, task.id, {
-          entry: task.entry,
-          description: `${task.id}: Lambda task of the ${LIFECYCLE_STATE_MACHINE_NAME} state machine (ASL placeholder ${task.placeholder})`,
-          table: props.table,
-          tableAccess: task.tableAccess,
-          // Every task gets the ARN (the handlers wire the lifecycle at cold start and
-          // refuse to load without it), but only the states:* actions of its entry.
-          lifecycle: { stateMachineName: LIFECYCLE_STATE_MACHINE_NAME, access: task.stateMachine },
-          timers: LIFECYCLE_TASKS_SYNCING_TIMERS.has(task.id) ? props.timers : undefined,
-        }),
+        // Every task gets the ARN (the handlers wire the lifecycle at cold start and refuse
+        // to load without it), but only the states:* actions of its manifest entry.
+        new TicketFunction(this, task.id, { spec: lifecycleTaskFunction(task), table: props.table }),
       );
     }
     this.functions = functions;

@@ -3,7 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
+import { TIMER_FUNCTION } from '../../shared/function-manifest';
 import { TicketFunction } from './ticket-function';
 import { scheduleGroupArn, type TimerAccess } from './timer-access';
 
@@ -15,8 +15,6 @@ export const TIMER_SCHEDULE_GROUP_NAME = 'ticketflow-timers';
  * itself), and a resource cannot refer to its own GetAtt.
  */
 export const TIMER_FUNCTION_NAME = 'ticketflow-fire-timer';
-/** The schedules' target, the handler EventBridge Scheduler invokes. */
-export const TIMER_FUNCTION_ENTRY = 'functions/timers/fire-timer.ts';
 
 export interface TicketTimersProps {
   readonly table: dynamodb.ITable;
@@ -70,14 +68,10 @@ export class TicketTimers extends Construct {
       deadLetterQueueArn: props.deadLetterQueue.queueArn,
     };
 
-    this.function = new TicketFunction(this, 'FireTimer', {
-      entry: TIMER_FUNCTION_ENTRY,
+    this.function = new TicketFunction(this, TIMER_FUNCTION.id, {
+      spec: TIMER_FUNCTION,
       functionName: TIMER_FUNCTION_NAME,
-      description: `Target of the ${props.scheduleGroupName} schedules: SLA warning/breach, reminders, auto-close, feedback and reopen windows`,
       table: props.table,
-      tableAccess: 'readwrite',
-      // Acting on a ticket may wake its waiting execution or start a successor, like a ticket route.
-      lifecycle: { stateMachineName: LIFECYCLE_STATE_MACHINE_NAME, access: ['start', 'respond'] },
       timers: this.access,
       // EventBridge Scheduler invokes Lambda asynchronously (InvocationType Event): its retry
       // policy and DeadLetterConfig only cover *delivery* (throttling, missing function, no

@@ -1,7 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { RouteDefinition } from '../../shared/http/routes';
-import type { LifecycleFunction } from '../../shared/lifecycle/lifecycle-functions';
 
 /**
  * What a function needs to keep a ticket's schedules in line: the four values
@@ -32,17 +30,3 @@ export function schedulesArn(scope: IConstruct, groupName: string): string {
 export function scheduleGroupArn(scope: IConstruct, groupName: string): string {
   return Stack.of(scope).formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: groupName });
 }
-
-/**
- * Who syncs a ticket's schedules after changing it (shared/wiring.ts: `deps.timers.sync`
- * runs after every ticket create and mutation), and so gets TimerAccess: every route that
- * may write the table under /v1/tickets, the lifecycle tasks in LIFECYCLE_TASKS_SYNCING_TIMERS,
- * and the timer function itself (it acts on the ticket, or re-syncs a stale schedule).
- * Settings, users and read routes, and the other lifecycle tasks, get neither the
- * environment nor the rights.
- */
-export const routeSyncsTimers = (route: Pick<RouteDefinition, 'tableAccess' | 'path'>): boolean =>
-  route.tableAccess === 'readwrite' && (route.path === '/v1/tickets' || route.path.startsWith('/v1/tickets/'));
-
-/** The lifecycle task that changes the ticket: a status the workflow leaves on its own. */
-export const LIFECYCLE_TASKS_SYNCING_TIMERS: ReadonlySet<LifecycleFunction['id']> = new Set(['AdvanceTicket']);

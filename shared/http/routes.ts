@@ -18,15 +18,17 @@ export interface RouteDefinition {
   /** Least privilege on the table: `read` grants read only, `readwrite` read and write. */
   readonly tableAccess: 'none' | 'read' | 'readwrite';
   readonly summary: string;
-  /** What the function may do with the ticket-lifecycle state machine (least privilege in CDK). */
+  /**
+   * What the function may do with the ticket-lifecycle state machine (least privilege in
+   * CDK). Ticket-changing routes have none: the table's stream drives the lifecycle.
+   */
   readonly stateMachine?: readonly StateMachineAccess[];
+  /** Keeps the ticket's schedules itself (only the repair route: it does not change the ticket). */
+  readonly timers?: true;
 }
 
 /** `start`: StartExecution; `respond`: SendTaskSuccess; `describe`: DescribeExecution; `stop`: StopExecution. */
 export type StateMachineAccess = 'start' | 'respond' | 'describe' | 'stop';
-
-/** A ticket change may wake the waiting execution or start a successor. */
-const DRIVES: readonly StateMachineAccess[] = ['start', 'respond'];
 
 const route = (r: RouteDefinition) => r;
 
@@ -93,7 +95,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Open a ticket (or a draft)',
-    stateMachine: ['start'],
   }),
   route({
     operationId: 'listTickets',
@@ -121,7 +122,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Change assignee, team, severity, priority or subject (staff)',
-    stateMachine: DRIVES,
   }),
   route({
     operationId: 'submitTicket',
@@ -131,7 +131,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Submit a draft',
-    stateMachine: DRIVES,
   }),
   route({
     operationId: 'transitionTicket',
@@ -141,7 +140,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Move a ticket to another status of the workflow',
-    stateMachine: DRIVES,
   }),
   route({
     operationId: 'closeTicket',
@@ -151,7 +149,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Customer confirms a resolved ticket',
-    stateMachine: DRIVES,
   }),
   route({
     operationId: 'reopenTicket',
@@ -161,7 +158,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Customer reopens within the reopen window',
-    stateMachine: DRIVES,
   }),
   route({
     operationId: 'addComment',
@@ -171,7 +167,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Comment on a ticket (public or internal)',
-    stateMachine: DRIVES,
   }),
   route({
     operationId: 'listComments',
@@ -190,7 +185,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Escalate (any time, requester or staff); with `urgent`, the seed 001 urgent procedure',
-    stateMachine: DRIVES,
   }),
   route({
     operationId: 'splitTicket',
@@ -200,7 +194,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'jwt',
     tableAccess: 'readwrite',
     summary: 'Split a ticket that carries more than one problem into a new, linked ticket (staff)',
-    stateMachine: DRIVES,
   }),
   route({
     operationId: 'getTicketWorkflow',
@@ -221,6 +214,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     tableAccess: 'readwrite',
     summary: 'Bring a stopped, failed or diverged execution back in line with the ticket (lead, admin)',
     stateMachine: ['start', 'respond', 'describe', 'stop'],
+    timers: true,
   }),
   route({
     operationId: 'listHistory',

@@ -10,7 +10,8 @@ export interface LifecycleFunction {
   readonly placeholder: string;
   readonly entry: string;
   readonly tableAccess: 'read' | 'readwrite';
-  readonly stateMachine: readonly StateMachineAccess[];
+  /** Uses the lifecycle (STATE_MACHINE_ARN) with these states:* actions; absent: neither. */
+  readonly stateMachine?: readonly StateMachineAccess[];
 }
 
 export const LIFECYCLE_FUNCTIONS: readonly LifecycleFunction[] = [
@@ -23,13 +24,8 @@ export const LIFECYCLE_FUNCTIONS: readonly LifecycleFunction[] = [
     tableAccess: 'readwrite',
     stateMachine: ['respond'],
   },
-  {
-    id: 'AdvanceTicket',
-    placeholder: 'AdvanceTicketFunctionArn',
-    entry: 'functions/lifecycle/advance-ticket.ts',
-    tableAccess: 'readwrite',
-    stateMachine: ['start', 'respond'],
-  },
+  // changes the ticket only; the table's stream wakes the execution and syncs the schedules
+  { id: 'AdvanceTicket', placeholder: 'AdvanceTicketFunctionArn', entry: 'functions/lifecycle/advance-ticket.ts', tableAccess: 'readwrite' },
   {
     id: 'ContinueTicket',
     placeholder: 'ContinueTicketFunctionArn',

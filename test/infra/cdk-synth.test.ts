@@ -65,8 +65,8 @@ describe('npx cdk synth (real bundling)', () => {
 
   it('bundles every function as a minified ESM file with a source map, AWS SDK left external', () => {
     const stateless = bundles(template('TicketflowStateless'));
-    // + the timer function
-    expect(stateless.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 1);
+    // + the timer function and the table's stream consumer
+    expect(stateless.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
     // the pre token generation trigger, with the user pool
     const stateful = bundles(template('TicketflowStateful'));
     expect(stateful.size).toBe(1);
@@ -159,6 +159,11 @@ describe('npx cdk synth (real bundling)', () => {
       Object.assign(process.env, sample);
       const mod = await import(pathToFileURL(join(bundles(t).get(timerId)!, 'index.mjs')).href);
       expect(typeof mod.handler).toBe('function');
+      // The stream consumer holds the same two capabilities and loads with the same values.
+      const followers = [...bundles(t)].filter(([id]) => /^ChangesFollowTicketChangesFunction[0-9A-F]{8}$/.test(id));
+      expect(followers).toHaveLength(1);
+      const consumer = await import(pathToFileURL(join(followers[0]![1], 'index.mjs')).href);
+      expect(typeof consumer.handler).toBe('function');
     } finally {
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];

@@ -82,7 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
     const iam5 = [...acks.keys()].filter((id) => id.startsWith('AwsSolutions-IAM5')).sort();
     expect(iam5.every((id) => /^AwsSolutions-IAM5\[(Resource|Action)::.+\]$/.test(id))).toBe(true);
     const resourceWildcards = iam5.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::') && id !== 'AwsSolutions-IAM5[Resource::*]');
-    expect(resourceWildcards).toHaveLength(3 + LIFECYCLE_FUNCTIONS.length);
+    expect(resourceWildcards).toHaveLength(4 + LIFECYCLE_FUNCTIONS.length);
     expect(resourceWildcards).toEqual(
       expect.arrayContaining([
         // the table's GSIs
@@ -93,13 +93,15 @@ describe('cdk-nag AwsSolutions', () => {
         ...LIFECYCLE_FUNCTIONS.map((t) =>
           expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::<Lifecycle${t.id}Function[0-9A-F]{8}\\.Arn>:\\*\\]$`)),
         ),
+        // the stream consumer: the table's own stream, whose label is known at deploy time
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::TicketflowStateful:.+StreamArn.*\]$/),
         // scheduler:Create/Update/DeleteSchedule: the per-ticket schedules of the one timer group
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${TIMER_SCHEDULE_GROUP_NAME}/*]`,
       ]),
     );
-    // SQS3 (no DLQ of its own) only on the timer dead-letter queue, which is the DLQ.
+    // SQS3 (no DLQ of its own) only on the two dead-letter queues, which are DLQs.
     const paths = acknowledgements(app, 'path');
-    expect(paths.get('AwsSolutions-SQS3')).toEqual([stateful.timerDeadLetterQueue.node.path]);
+    expect(paths.get('AwsSolutions-SQS3')?.sort()).toEqual([stateful.changeDeadLetterQueue.node.path, stateful.timerDeadLetterQueue.node.path].sort());
     // The Cognito decisions (optional MFA, ESSENTIALS plan) only on the user pool, in the stateful stack.
     expect(stateful.userPool.node.path).toBe('TicketflowStateful/UserPool');
     expect(paths.get('AwsSolutions-COG2')).toEqual([stateful.userPool.node.path]);

@@ -9,6 +9,7 @@ import { buildApp } from '../../infra/app';
 import { PROJECT_ROOT, type TicketFunction } from '../../infra/constructs/ticket-function';
 import { placeholdersOf } from '../../infra/constructs/ticket-lifecycle';
 import { TIMER_FUNCTION_NAME, TIMER_SCHEDULE_GROUP_NAME } from '../../infra/constructs/ticket-timers';
+import { FUNCTIONS, type FunctionSpec } from '../../shared/function-manifest';
 import { ROUTES, type StateMachineAccess } from '../../shared/http/routes';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-design';
@@ -84,25 +85,36 @@ function flat(value: unknown): string {
   throw new Error(`cannot flatten ${JSON.stringify(value)}`);
 }
 
-/** Every function of the stack with what its entry declares: the routes, the lifecycle tasks and the timer function. */
-const ENTRIES = [
-  ...ROUTES.map((r) => ({
-    name: r.operationId,
-    fn: stateless.functions.get(r.operationId)!,
-    tableAccess: r.tableAccess,
-    stateMachine: r.stateMachine ?? [],
-    kind: 'route',
-  })),
-  ...LIFECYCLE_FUNCTIONS.map((t) => ({
-    name: t.id,
-    fn: stateless.lifecycle.functions.get(t.id)!,
-    tableAccess: t.tableAccess,
-    stateMachine: t.stateMachine,
-    kind: 'lifecycle task',
-  })),
-  // The timer function acts on tickets like a ticket route: it may wake an execution or start a successor.
-  { name: 'FireTimer', fn: stateless.timers.function, tableAccess: 'readwrite', stateMachine: ['start', 'respond'] as StateMachineAccess[], kind: 'timer' },
-];
+/** Every function of the stateless stack with what its manifest entry declares (shared/function-manifest.ts). */
+const functionOf = (spec: FunctionSpec): TicketFunction => {
+  switch (spec.trigger.kind) {
+    case 'http':
+      return stateless.functions.get(spec.trigger.route.operationId)!;
+    case 'lifecycle-task':
+      return stateless.lifecycle.functions.get(spec.id)!;
+    case 'schedule-target':
+      return stateless.timers.function;
+    case 'table-stream':
+      return stateless.changes.function;
+    case 'cognito-pre-token':
+      return stateful.preTokenGeneration;
+  }
+};
+const KIND = {
+  http: 'route',
+  'lifecycle-task': 'lifecycle task',
+  'schedule-target': 'timer',
+  'table-stream': 'stream consumer',
+  'cognito-pre-token': 'trigger',
+};
+const ENTRIES = FUNCTIONS.filter((spec) => spec.trigger.kind !== 'cognito-pre-token').map((spec) => ({
+  name: spec.trigger.kind === 'http' ? spec.trigger.route.operationId : spec.id,
+  fn: functionOf(spec),
+  tableAccess: spec.capabilities.table,
+  stateMachine: spec.capabilities.lifecycle ?? [],
+  timers: spec.capabilities.timers === true,
+  kind: KIND[spec.trigger.kind],
+}));
 const entry = (name: string) => only(ENTRIES.filter((e) => e.name === name));
 
 // What the entries' `stateMachine` access must grant: the action, on the state machine or its executions.
@@ -202,9 +214,14 @@ describe('stateful stack: ticket timers', () => {
     expect(group.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('has the timer dead-letter queue: encrypted (SQS-managed SSE), 14 days retention, retained', () => {
-    const [queueId, queue] = only(Object.entries(data.findResources('AWS::SQS::Queue')));
-    expect(stateful.getLogicalId(stateful.timerDeadLetterQueue.node.defaultChild as CfnResource)).toBe(queueId);
+  const queueIds = [stateful.timerDeadLetterQueue, stateful.changeDeadLetterQueue].map((q) => stateful.getLogicalId(q.node.defaultChild as CfnResource));
+
+  it('has exactly the two dead-letter queues (timers, table stream)', () => {
+    expect(Object.keys(data.findResources('AWS::SQS::Queue')).sort()).toEqual([...queueIds].sort());
+  });
+
+  it.each(queueIds)('dead-letter queue %s: encrypted (SQS-managed SSE), 14 days retention, retained', (queueId) => {
+    const queue = data.findResources('AWS::SQS::Queue')[queueId]!;
     expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
     expect(queue.Properties.RedrivePolicy).toBeUndefined();
@@ -212,9 +229,8 @@ describe('stateful stack: ticket timers', () => {
     expect(queue.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('denies any request to the queue without TLS (enforceSSL)', () => {
-    const queueId = only(Object.keys(data.findResources('AWS::SQS::Queue')));
-    const policy = only(Object.values(data.findResources('AWS::SQS::QueuePolicy')));
+  it.each(queueIds)('dead-letter queue %s: denies any request without TLS (enforceSSL)', (queueId) => {
+    const policy = only(Object.values(data.findResources('AWS::SQS::QueuePolicy')).filter((p) => p.Properties.Queues[0].Ref === queueId));
     expect(policy.Properties.Queues).toEqual([{ Ref: queueId }]);
     expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
       Effect: 'Deny',
@@ -237,11 +253,11 @@ describe('stateless stack: functions', () => {
       .map(([id]) => [`${stateful.stackName} ${id}`, resourcesOf(data), id] as const),
   ];
 
-  it('has one function per route, one per lifecycle task, plus the timer function (the pre token generation trigger is with the user pool)', () => {
-    expect(lambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 1);
+  it('has one function per manifest entry: routes, lifecycle tasks, the timer, the stream consumer (the pre token generation trigger is with the user pool)', () => {
+    expect(lambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
+    expect(allLambdas).toHaveLength(FUNCTIONS.length);
     expect([...stateless.functions.keys()].sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
     expect([...stateless.lifecycle.functions.keys()].sort()).toEqual(LIFECYCLE_FUNCTIONS.map((t) => t.id).sort());
-    expect(allLambdas).toHaveLength(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
   });
 
   it.each(allLambdas)('%s: nodejs22.x on arm64 with active tracing and a log group with retention', (_label, resources, id) => {
@@ -256,11 +272,10 @@ describe('stateless stack: functions', () => {
 
   it.each(ENTRIES.map((e) => [e.name] as const))('%s: environment the handlers read', (name) => {
     const fn = functions[logicalId(entry(name).fn)]!;
-    expect(fn.Properties!.Environment.Variables).toMatchObject({
-      TABLE_NAME: { 'Fn::ImportValue': expect.any(String) },
-      POWERTOOLS_SERVICE_NAME: 'ticketflow',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    });
+    expect(fn.Properties!.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'ticketflow', POWERTOOLS_LOG_LEVEL: 'INFO' });
+    // TABLE_NAME exactly where the entry declares table access (getOpenApi has none).
+    if (entry(name).tableAccess === 'none') expect(fn.Properties!.Environment.Variables).not.toHaveProperty('TABLE_NAME');
+    else expect(fn.Properties!.Environment.Variables.TABLE_NAME).toEqual({ 'Fn::ImportValue': expect.any(String) });
   });
 
   const byAccess = (access: string) => ENTRIES.filter((e) => e.tableAccess === access).map((e) => [e.name] as const);
@@ -394,12 +409,14 @@ describe('stateless stack: ticket lifecycle state machine', () => {
   });
 
   it.each(LIFECYCLE_FUNCTIONS.map((t) => [t.id] as const))(
-    'lifecycle task %s: STATE_MACHINE_ARN, built from the fixed name (no reference back to the state machine)',
+    'lifecycle task %s: STATE_MACHINE_ARN iff it uses the lifecycle, built from the fixed name (no reference back to the state machine)',
     (name) => {
-      // Every task handler wires the lifecycle at cold start (requireLifecycle) and refuses to
-      // load without it, ReadTicket too, whose entry declares no states:* access.
+      // A task handler that wires the lifecycle at cold start (requireLifecycle) refuses to load
+      // without it, ReadTicket too, whose entry declares no states:* access. AdvanceTicket only
+      // changes the ticket (the stream does the rest): no ARN at all.
       const env = resources[logicalId(entry(name).fn)]!.Properties!.Environment.Variables as Record<string, unknown>;
-      expect(flat(env.STATE_MACHINE_ARN)).toBe(STATE_MACHINE_ARN);
+      if (LIFECYCLE_FUNCTIONS.find((t) => t.id === name)!.stateMachine) expect(flat(env.STATE_MACHINE_ARN)).toBe(STATE_MACHINE_ARN);
+      else expect(env).not.toHaveProperty('STATE_MACHINE_ARN');
     },
   );
 
@@ -545,12 +562,12 @@ describe('stateless stack: ticket timers', () => {
   const TIMER_FUNCTION_ARN = arn('lambda', `function:${TIMER_FUNCTION_NAME}`);
   const SCHEDULES_ARN = arn('scheduler', `schedule/${TIMER_SCHEDULE_GROUP_NAME}/*`);
 
-  /** The rule, restated: ticket-changing routes, the AdvanceTicket task, and the timer function itself. */
-  const syncsTimers = (e: (typeof ENTRIES)[number]): boolean =>
-    e.kind === 'timer' ||
-    (e.kind === 'lifecycle task' && e.name === 'AdvanceTicket') ||
-    (e.kind === 'route' && e.tableAccess === 'readwrite' && ROUTES.find((r) => r.operationId === e.name)!.path.startsWith('/v1/tickets'));
-  const ALL = [...ENTRIES, { name: 'PreTokenGeneration', fn: stateful.preTokenGeneration, kind: 'trigger' } as unknown as (typeof ENTRIES)[number]];
+  /** Declared in the manifest, not inferred from paths or names. */
+  const syncsTimers = (e: (typeof ENTRIES)[number]): boolean => e.timers;
+  const ALL = [
+    ...ENTRIES,
+    { name: 'PreTokenGeneration', fn: stateful.preTokenGeneration, kind: 'trigger', timers: false } as unknown as (typeof ENTRIES)[number],
+  ];
 
   /** Every Allow statement attached to a role, as it is in the template (with its conditions). */
   const rawStatementsOf = (roleId: string, inResources: Record<string, Resource> = resources) =>
@@ -558,12 +575,16 @@ describe('stateless stack: ticket timers', () => {
       .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles ?? []).some((ref: any) => ref.Ref === roleId))
       .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
 
-  it('applies the rule to the functions one expects (the rule is not vacuous either way)', () => {
+  it('only the stream consumer, the timer and the repair route keep schedules: no ticket-changing route or task does', () => {
     const syncing = ALL.filter(syncsTimers).map((e) => e.name);
-    expect(syncing).toEqual(
-      expect.arrayContaining(['createTicket', 'updateTicket', 'transitionTicket', 'addComment', 'splitTicket', 'AdvanceTicket', 'FireTimer']),
-    );
+    expect(syncing.sort()).toEqual(['FireTimer', 'FollowTicketChanges', 'repairTicketWorkflow']);
     for (const name of [
+      'createTicket',
+      'updateTicket',
+      'transitionTicket',
+      'addComment',
+      'splitTicket',
+      'AdvanceTicket',
       'putSettings',
       'putUser',
       'getTicket',
@@ -659,4 +680,60 @@ describe('stateless stack: ticket timers', () => {
       });
     },
   );
+});
+
+describe("stateless stack: the table's stream drives every effect of a change", () => {
+  const resources = resourcesOf(api);
+  const consumer = stateless.changes.function;
+  const mapping = only(Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping'));
+  const changeQueueId = stateful.getLogicalId(stateful.changeDeadLetterQueue.node.defaultChild as CfnResource);
+  const CHANGE_DLQ_ARN = { 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${stateful.stackName}:.*${changeQueueId}Arn`)) };
+
+  it('maps the table stream to the change follower: partial batch responses, bisect, bounded retries, a DLQ, ticket items only', () => {
+    expect(mapping.Properties).toMatchObject({
+      FunctionName: { Ref: logicalId(consumer) },
+      EventSourceArn: { 'Fn::ImportValue': expect.stringMatching(/StreamArn/) },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 24 * 3600,
+      DestinationConfig: { OnFailure: { Destination: CHANGE_DLQ_ARN } },
+    });
+    const patterns = (mapping.Properties!.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
+    expect(patterns).toEqual([{ dynamodb: { Keys: { sk: { S: ['TICKET'] } } } }]);
+  });
+
+  it("the consumer reads the stream and sends to its DLQ; its handler is the change follower's", () => {
+    const actions = actionsOf(roleLogicalId(consumer));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'sqs:SendMessage']));
+    expect(consumer.node.path).toMatch(/Changes\/FollowTicketChanges$/);
+  });
+
+  it('alarms on iterator age (effects late by a minute) and on anything in the DLQ', () => {
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const age = only(alarms.filter((a) => a.Properties!.MetricName === 'IteratorAge'));
+    expect(age.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Threshold: 60_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(consumer) } }],
+    });
+    const depth = only(alarms.filter((a) => a.Properties!.MetricName === 'ApproximateNumberOfMessagesVisible'));
+    expect(depth.Properties).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(flat(depth.Properties!.Dimensions[0].Value)).toMatch(new RegExp(`${changeQueueId}QueueName`));
+  });
+
+  it('no function that a ticket request reaches may start or wake an execution, or touch a schedule (only the workflow routes may)', () => {
+    const requestPath = ENTRIES.filter((e) => e.kind === 'route' && !['getTicketWorkflow', 'repairTicketWorkflow'].includes(e.name));
+    expect(requestPath.length).toBeGreaterThan(15);
+    for (const e of requestPath) {
+      const actions = actionsOf(roleLogicalId(e.fn));
+      expect(
+        actions.filter((a) => a.startsWith('states:') || a.startsWith('scheduler:') || a === 'iam:PassRole'),
+        e.name,
+      ).toEqual([]);
+    }
+  });
 });
