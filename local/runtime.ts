@@ -98,6 +98,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Metrics are published to CloudWatch in AWS; locally they would only be console noise.
+      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     const tokens = LocalTokenIssuer.fromFile(join(options.dataDir, 'jwt-secret'));
     const { deps } = await import('../shared/wiring');

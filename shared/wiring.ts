@@ -7,6 +7,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { monotonicFactory } from 'ulid';
 import { loadConfig } from './config';
 import type { IdGenerator } from './domain/ports';
+import { tracer } from './observability/tracer';
 import { platformClock } from './time/platform-clock';
 import type { LifecycleDeps } from './lifecycle/ticket-lifecycle';
 import { ENV } from './config-names';
@@ -23,7 +24,7 @@ import type { TicketDeps } from './tickets/deps';
 
 export const config = loadConfig();
 
-const db = documentClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {});
+const db = documentClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}, (client) => tracer.captureAWSv3Client(client));
 
 /** Listeners for consumed capacity (usage metering, benchmarks) register here. */
 const capacityListeners: CapacityListener[] = [];
@@ -43,7 +44,10 @@ const lifecycleDeps: LifecycleDeps | undefined = config.stateMachineArn
       tickets,
       settings,
       registry: new DynamoLifecycleRegistry(db, config.tableName, meter),
-      engine: new SfnWorkflowEngine(new SFNClient(config.sfnEndpoint ? { endpoint: config.sfnEndpoint } : {}), config.stateMachineArn),
+      engine: new SfnWorkflowEngine(
+        tracer.captureAWSv3Client(new SFNClient(config.sfnEndpoint ? { endpoint: config.sfnEndpoint } : {})),
+        config.stateMachineArn,
+      ),
       clock: systemClock,
     }
   : undefined;
@@ -53,7 +57,10 @@ const timerDeps: TimerDeps | undefined = config.schedules
   ? {
       tickets,
       settings,
-      scheduler: new EventBridgeTimerScheduler(new SchedulerClient(config.schedulerEndpoint ? { endpoint: config.schedulerEndpoint } : {}), config.schedules),
+      scheduler: new EventBridgeTimerScheduler(
+        tracer.captureAWSv3Client(new SchedulerClient(config.schedulerEndpoint ? { endpoint: config.schedulerEndpoint } : {})),
+        config.schedules,
+      ),
       registry: new DynamoTimerRegistry(db, config.tableName, meter),
       clock: systemClock,
     }

@@ -1,7 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { TicketChangeRecord } from '../../shared/changes/ticket-change-record';
 import { followTicketChanges } from '../../shared/changes/follow-ticket-changes';
+import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
+import { recordChangeBatch } from '../../shared/observability/metrics';
 import { ticketChangeOf } from '../../shared/store/ticket-stream-records';
 import { requireLifecycle, requireTimers } from '../../shared/wiring';
 
@@ -12,9 +14,16 @@ const follower = { lifecycle: requireLifecycle(), timers: requireTimers() };
  * every effect of a committed ticket change. Failed tickets are reported by their first
  * record's sequence number; Lambda resumes the shard from the lowest one.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const changes = event.Records.map(ticketChangeOf).filter((c): c is TicketChangeRecord => c !== null);
   const result = await followTicketChanges(follower, changes);
   for (const failure of result.failures) logger.error('ticket change effects failed', { ...failure.ticket, error: failure.error.name });
+  recordChangeBatch({ lagMs: oldestLagMs(event), tickets: result.tickets, failures: result.failures.length });
   return { batchItemFailures: result.failures.map((f) => ({ itemIdentifier: f.recordId })) };
-};
+});
+
+/** How long the oldest record of the batch waited (the stream's timestamps are whole seconds). */
+function oldestLagMs(event: DynamoDBStreamEvent): number | null {
+  const created = event.Records.map((r) => r.dynamodb?.ApproximateCreationDateTime).filter((t): t is number => typeof t === 'number');
+  return created.length ? Math.max(0, Date.now() - Math.min(...created) * 1000) : null;
+}

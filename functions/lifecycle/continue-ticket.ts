@@ -1,10 +1,13 @@
 import { continueAsNew } from '../../shared/lifecycle/ticket-lifecycle';
+import { instrumented } from '../../shared/observability/instrumented';
+import { logger } from '../../shared/observability/logger';
 import { requireLifecycle } from '../../shared/wiring';
 
 const lifecycle = requireLifecycle();
 
 /** ContinueAsNew task: a successor execution takes over before the engine's limits. */
-export const handler = async (input: { tenantId: string; ticketId: string; executionArn: string }) => {
+export const handler = instrumented(async (input: { tenantId: string; ticketId: string; executionArn: string }) => {
+  logger.appendKeys({ tenantId: input.tenantId, ticketKey: input.ticketId });
   await continueAsNew(lifecycle, input);
   return { continued: true };
-};
+});

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { DomainError, forbidden, invalid, tooLarge, unauthenticated, unsupportedMediaType, type FieldError } from '../domain/errors';
 import type { Caller, TenantCaller } from '../domain/identity';
 import { TokenClaims } from './claims';
 import type { IdempotencyStore } from '../domain/ports';
+import { instrumented } from '../observability/instrumented';
 import { logger } from '../observability/logger';
 import { LIMITS } from './schemas';
 import { toProblem } from './problem';
@@ -127,12 +127,15 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
 ) {
   const handle = async (event: HttpEvent): Promise<HttpResponse> => {
     const caller = tenantCaller(event);
+    logger.appendKeys({ tenantId: caller.tenantId });
     const params: Record<string, string> = {};
     for (const [name, schema] of Object.entries(spec.params ?? {})) {
       const parsed = schema.safeParse(decodePathParameter(event.pathParameters?.[name]));
       if (!parsed.success) throw new DomainError('not-found', 'Not found.');
       params[name] = parsed.data;
     }
+    // The ticket as the caller named it (id or key): never its text.
+    if (params.id) logger.appendKeys({ ticketKey: params.id });
     let query: unknown = undefined;
     if (spec.query) {
       const parsed = spec.query.safeParse(event.queryStringParameters ?? {});
@@ -147,7 +150,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
     return idempotent(spec.idempotency, caller, key, event, () => run(request));
   };
 
-  return middy<HttpEvent, HttpResponse>().handler(async (event) => {
+  return instrumented<HttpEvent, HttpResponse>(async (event) => {
     const started = Date.now();
     let response: HttpResponse;
     try {

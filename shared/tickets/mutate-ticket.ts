@@ -4,6 +4,7 @@ import type { TicketChange } from '../domain/ports';
 import { NO_AUTOMATION, type Comment, type HistoryEvent, type Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
 import { findVisibleTicket } from './find-visible-ticket';
+import { countStaleWriteRetry } from '../observability/metrics';
 import { withLiveSla } from '../sla/ticket-sla';
 import { notificationsOnChange } from './notifications';
 import { loadTenant, type TenantContext } from './tenant-context';
@@ -48,6 +49,7 @@ export async function mutateTicket(
       return { ticket: withLiveSla(change.ticket, tenant.settings, now), comments: [...change.comments] };
     } catch (error) {
       if (!(error instanceof StaleWrite) || attempt >= MAX_ATTEMPTS) throw error;
+      countStaleWriteRetry();
       await backoff(attempt);
     }
   }

@@ -1,0 +1,21 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { logger } from './logger';
+import { metrics } from './metrics';
+import { tracer } from './tracer';
+
+/**
+ * Wraps a handler with the observability every function has: the Lambda context and
+ * per-invocation keys on the log (reset each time, so one tenant's keys never reach the
+ * next invocation), the metrics published once per invocation, an X-Ray segment for the
+ * handler. Neither the event nor the response is logged or traced (customer data).
+ */
+export function instrumented<E, R>(handler: (event: E) => Promise<R>) {
+  return middy<E, R>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .handler(handler);
+}

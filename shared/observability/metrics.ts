@@ -1,0 +1,18 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/**
+ * One metrics instance per process (CloudWatch embedded metric format, published once per
+ * invocation by the handler middleware). The local runtime and the tests switch it off
+ * (POWERTOOLS_METRICS_DISABLED): metrics are an AWS concern, not console output.
+ */
+export const metrics = new Metrics({ namespace: 'Ticketflow', serviceName: 'ticketflow' });
+
+/** A conditional write lost a race and the change was decided again (mutate-ticket). */
+export const countStaleWriteRetry = () => metrics.addMetric('StaleWriteRetries', MetricUnit.Count, 1);
+
+/** The stream consumer's batch: how late it runs, how many tickets it followed, how many failed. */
+export function recordChangeBatch(batch: { lagMs: number | null; tickets: number; failures: number }): void {
+  if (batch.lagMs !== null) metrics.addMetric('ChangeStreamLag', MetricUnit.Milliseconds, batch.lagMs);
+  metrics.addMetric('TicketChangesFollowed', MetricUnit.Count, batch.tickets);
+  metrics.addMetric('ChangeEffectFailures', MetricUnit.Count, batch.failures);
+}

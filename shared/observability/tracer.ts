@@ -1,0 +1,8 @@
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * X-Ray tracing (the functions run with active tracing): every SDK client is captured
+ * where it is created (shared/wiring.ts), so each DynamoDB, Step Functions and Scheduler
+ * call is a subsegment. Outside Lambda the tracer switches itself off.
+ */
+export const tracer = new Tracer({ serviceName: 'ticketflow', captureHTTPsRequests: false });
