@@ -1,3 +1,4 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from
 import { TICKET_CHANGE_FILTER } from '../shared/store/table-design';
 import { CHANGE_FOLLOWER, TIMER_FUNCTION } from '../shared/function-manifest';
 import { LocalStreamPoller, type StreamHandler } from './streams/local-stream-poller';
+import { LocalServices } from './local-service';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -62,15 +64,19 @@ export interface LocalRuntime {
  */
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
   mkdirSync(options.dataDir, { recursive: true });
+  const services = new LocalServices();
   let dynamo: DynamoDbLocal | undefined;
   const endpoint =
     options.dynamoEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: join(options.dataDir, 'dynamodb'), port: options.dynamoPort })).endpoint;
   const tableName = options.tableName ?? 'ticketflow';
-  let stepFunctions: LocalStepFunctions | undefined;
-  let scheduler: LocalScheduler | undefined;
-  let stream: LocalStreamPoller | undefined;
+  const dynamoClient = localDynamoClient(endpoint);
+  services.add({
+    name: 'dynamodb',
+    health: async () => (await dynamoClient.send(new DescribeTableCommand({ TableName: tableName })), 'ok'),
+    stop: async () => dynamo?.stop(),
+  });
   try {
-    await ensureTable(localDynamoClient(endpoint), tableName);
+    await ensureTable(dynamoClient, tableName);
     // The port must be known before the handlers' SFN client is configured (and before
     // resumed executions call them), so a free one is picked up front when asked for 0.
     const sfnPort = options.sfnPort || (options.sfnPort === 0 ? await pickFreePort() : 8083);
@@ -80,7 +86,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // The clock first: it restores its offset before anything reads the time.
     const clock = new LocalClock(
       join(options.dataDir, 'clock.json'),
-      () => [scheduler!, stepFunctions!],
+      () => [timers, sfn],
       () => settled(),
     );
     // The handlers read their configuration once, at import: set it before anything imports them.
@@ -104,7 +110,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const tokens = LocalTokenIssuer.fromFile(join(options.dataDir, 'jwt-secret'));
     const { deps } = await import('../shared/wiring');
     // The same ASL file CDK deploys, with the lifecycle tasks mapped to the same handler modules.
-    stepFunctions = await LocalStepFunctions.create({
+    const stepFunctions = await LocalStepFunctions.create({
       dataDir: join(options.dataDir, 'stepfunctions'),
       clock: platformClock,
       stateMachines: [{ arn: LOCAL_STATE_MACHINE_ARN, name: LIFECYCLE_STATE_MACHINE_NAME, definition: localLifecycleDefinition() }],
@@ -115,10 +121,24 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         ]),
       ),
     });
-    await stepFunctions.listen(sfnPort);
     const sfn = stepFunctions;
+    services.add({
+      name: 'stepfunctions',
+      health: async () => {
+        const answer = await fetch(sfnEndpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
+          body: '{}',
+        });
+        if (!answer.ok) throw new Error('step functions');
+        return 'ok';
+      },
+      // Waiting executions stay checkpointed and resume on the next start.
+      stop: () => sfn.close(),
+    });
+    await sfn.listen(sfnPort);
     // Schedules fire the same timer handler CDK deploys, by the local clock.
-    scheduler = new LocalScheduler({
+    const scheduler = new LocalScheduler({
       dataDir: join(options.dataDir, 'scheduler'),
       clock: platformClock,
       scheduleGroups: [LOCAL_SCHEDULE_GROUP],
@@ -127,11 +147,20 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           ((await import(resolve(PROJECT_ROOT, TIMER_FUNCTION.entry))) as { handler: (p: unknown) => Promise<unknown> }).handler(input),
       },
     });
-    await scheduler.listen(schedulerPort);
     const timers = scheduler;
+    services.add({
+      name: 'scheduler',
+      health: async () => {
+        if (!(await fetch(`${schedulerEndpoint}/schedule-groups/${LOCAL_SCHEDULE_GROUP}`)).ok) throw new Error('scheduler');
+        return 'ok';
+      },
+      // Pending schedules are kept and fire on the next start.
+      stop: () => timers.close(),
+    });
+    await timers.listen(schedulerPort);
     // The table's stream drives every effect of a committed change, through the same
     // handler (and the same record filter) as the AWS event source mapping.
-    stream = new LocalStreamPoller({
+    const changes = new LocalStreamPoller({
       dynamo: localDynamoClient(endpoint),
       endpoint,
       tableName,
@@ -140,8 +169,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       handler: async (event) => ((await import(resolve(PROJECT_ROOT, CHANGE_FOLLOWER.entry))) as { handler: StreamHandler }).handler(event),
       log: (line) => console.error(line),
     });
-    await stream.start();
-    const changes = stream;
+    await changes.start();
+    services.add({ name: 'stream', health: async () => changes.health(), stop: () => changes.stop() });
     const settled = async () => {
       for (;;) {
         await changes.drain();
@@ -195,27 +224,17 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         }
       },
       'GET /_local/health': async () => {
-        try {
-          await deps.settings.get('__health__');
-          const sfnAnswer = await fetch(sfnEndpoint, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
-            body: '{}',
-          });
-          if (!sfnAnswer.ok) throw new Error('step functions');
-          const schedulerAnswer = await fetch(`${schedulerEndpoint}/schedule-groups/${LOCAL_SCHEDULE_GROUP}`);
-          if (!schedulerAnswer.ok) throw new Error('scheduler');
-          return {
-            status: 200,
-            body: { status: 'ok', components: { api: 'ok', dynamodb: 'ok', stepfunctions: 'ok', scheduler: 'ok', stream: changes.health() } },
-          };
-        } catch {
-          return { status: 503, body: { type: 'about:blank', title: 'Unavailable', status: 503, detail: 'A local component does not answer.' } };
-        }
+        const health = await services.health();
+        if (health.ok) return { status: 200, body: { status: 'ok', components: { api: 'ok', ...health.components } } };
+        return {
+          status: 503,
+          body: { type: 'about:blank', title: 'Unavailable', status: 503, detail: `A local component does not answer: ${health.failing.join(', ')}.` },
+        };
       },
     });
     await gateway.warm();
     const port = await gateway.listen(options.apiPort);
+    services.add({ name: 'api', health: async () => 'ok', stop: () => gateway.close() });
     return {
       apiUrl: `http://127.0.0.1:${port}`,
       dynamoEndpoint: endpoint,
@@ -229,20 +248,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       settled,
       tokens,
       demoCreated,
-      async stop() {
-        await gateway.close();
-        await changes.stop();
-        // Waiting executions and pending schedules are kept and resume on the next start.
-        await timers.close();
-        await sfn.close();
-        await dynamo?.stop();
-      },
+      stop: () => services.stop(),
     };
   } catch (error) {
-    await stream?.stop();
-    await scheduler?.close();
-    await stepFunctions?.close();
-    await dynamo?.stop();
+    // Whatever started before the failure.
+    await services.stop();
     throw error;
   }
 }
