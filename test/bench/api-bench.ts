@@ -70,11 +70,15 @@ async function main() {
       concurrency,
       ids.map((id) => () => fetch(`${url}/v1/tickets/${id}/transitions`, { method: 'POST', headers, body: JSON.stringify({ to: 'open' }) })),
     );
+    const commentStats = await timed(
+      concurrency,
+      ids.map((id) => () => fetch(`${url}/v1/tickets/${id}/comments`, { method: 'POST', headers, body: JSON.stringify({ body: 'Looking into it.' }) })),
+    );
     const listStats = await timed(
       concurrency,
       Array.from({ length: OPS }, () => () => fetch(`${url}/v1/tickets?limit=25`, { headers })),
     );
-    for (const [name, s] of Object.entries({ create: createStats, get: getStats, transition: transitionStats, list: listStats })) {
+    for (const [name, s] of Object.entries({ create: createStats, get: getStats, transition: transitionStats, comment: commentStats, list: listStats })) {
       rows.push(
         `| ${name.padEnd(10)} | ${String(concurrency).padStart(2)} | ${s.p50.toFixed(1).padStart(7)} | ${s.p99.toFixed(1).padStart(7)} | ${s.rps.toFixed(0).padStart(6)} |`,
       );

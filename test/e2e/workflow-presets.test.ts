@@ -296,7 +296,9 @@ describe('escalation and the urgent procedure (seed 001), in every preset', () =
   it('urgent: a go-live tomorrow makes it urgent even with a workaround', async () => {
     const t = await tenantOnPreset(local.api, 'urg3', 'provider', { timezone: 'Europe/Amsterdam' });
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Upgrade blocked', type: 'bug' })).body;
-    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + 86_400_000));
+    // tomorrow by the local clock (the one the urgency rule reads), in the tenant's zone
+    const now = Date.parse((await local.api.request('GET', '/_local/clock')).body.now);
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(now + 86_400_000));
     const r = await t.as('alice').post(`/v1/tickets/${tk.id}/escalate`, {
       reason: 'go-live',
       urgent: { ...urgentAnswers, workaround: true, coreBusinessAffected: false, goLiveDate: tomorrow },

@@ -110,7 +110,8 @@ describe('restart', () => {
     const closing = Date.now();
     await first.close();
     await firing;
-    expect(Date.now() - closing).toBeLessThan(2000);
+    // well under the 60 s retry pause it cut short (a bound loose enough for any machine)
+    expect(Date.now() - closing).toBeLessThan(30_000);
     expect(world.failingCalls).toBe(1);
     expect(first.scheduler.deadLetters()).toEqual([]);
 
