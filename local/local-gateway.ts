@@ -49,6 +49,19 @@ export class LocalGateway {
   async listen(port: number): Promise<number> {
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.keepAliveTimeout = 5_000;
+    // Node refuses a request it cannot parse (headers over 16 KiB, malformed HTTP) before any
+    // handler runs, with an empty body: answer those as problem+json like every other error.
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return void socket.destroy();
+      const [status, title, detail] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request header fields too large', 'The request line and headers are larger than 16 KiB.']
+          : [400, 'Bad request', 'The request is not valid HTTP.'];
+      const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+      socket.end(
+        `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
     await new Promise<void>((ok, fail) => {
       this.server!.once('error', fail);
       this.server!.listen(port, '127.0.0.1', () => ok());

@@ -4,6 +4,7 @@ import type { DirectoryUser, Page, PageRequest, SettingsStore, UserDirectory, Cl
 import type { StoredSettings, TenantSettings } from '../domain/settings';
 import { validateWorkflowDefinition } from '../domain/workflow';
 import { calendarProblems } from '../sla/business-calendar';
+import { slaReachProblems } from '../sla/sla-limits';
 import { loadTenant, resolveWorkflow, tenantSettings } from '../tickets/tenant-context';
 
 const requireAdmin = (caller: TenantCaller) => {
@@ -38,6 +39,9 @@ export async function putSettings(store: SettingsStore, caller: TenantCaller, in
     holidays: effective.holidays,
   });
   if (calendar.length > 0) throw invalid('The business calendar is invalid.', calendar);
+  // A target the calendar would reach only after years could not be scheduled or computed in time.
+  const reach = slaReachProblems(effective);
+  if (reach.length > 0) throw invalid('An SLA target is out of reach of the business calendar.', reach);
   await store.put(caller.tenantId, input);
   return effective;
 }

@@ -3,6 +3,7 @@
  * document. Request objects are strict, so an unknown field is a 400.
  */
 import { z } from 'zod';
+import { MAX_SLA_TARGET_MINUTES } from '../sla/sla-limits';
 import { LOCALES, ROLES } from '../domain/identity';
 import { CATEGORIES, TICKET_TYPES } from '../domain/workflow';
 
@@ -129,7 +130,7 @@ export const WorkflowDefinitionSchema = z
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
 const dayHours = z.array(z.tuple([hhmm, hhmm])).max(10);
-const minutes = z.number().int().positive().nullable();
+const minutes = z.number().int().positive().max(MAX_SLA_TARGET_MINUTES, `at most ${MAX_SLA_TARGET_MINUTES} minutes (a year)`).nullable();
 
 export const SettingsBody = z
   .strictObject({
