@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { problem } from '../shared/http/problem';
+import { problem, problemBody } from '../shared/http/problem';
 import { ROUTES, type RouteDefinition } from '../shared/http/routes';
 import type { HttpEvent } from '../shared/http/handler-kit';
 import type { LocalTokenIssuer } from './local-tokens';
@@ -57,7 +57,7 @@ export class LocalGateway {
         error.code === 'HPE_HEADER_OVERFLOW'
           ? [431, 'Request header fields too large', 'The request line and headers are larger than 16 KiB.']
           : [400, 'Bad request', 'The request is not valid HTTP.'];
-      const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+      const body = JSON.stringify(problemBody(status, title, detail));
       socket.end(
         `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );

@@ -3,6 +3,7 @@
  * Ctrl-C stops everything it started; data stays in `.ticketflow/`.
  */
 import { join } from 'node:path';
+import { ROUTES } from '../shared/http/routes';
 import { JavaMissingError } from './dynamodb/dynamodb-local';
 import { DEMO_FINANCE, DEMO_TENANT, DEMO_USERS, PROJECT_ROOT, startLocalRuntime } from './runtime';
 
@@ -37,7 +38,7 @@ async function main() {
     `  DynamoDB Local  ${runtime.dynamoEndpoint}`,
     `  Step Functions  ${runtime.sfnEndpoint}   (aws stepfunctions list-executions --endpoint-url ${runtime.sfnEndpoint} …)`,
     `  Scheduler       ${runtime.schedulerEndpoint}   (aws scheduler list-schedules --endpoint-url ${runtime.schedulerEndpoint})`,
-    `  local clock     ${url}/_local/clock   now ${runtime.clock.now().toISOString()}; POST {"advance":"P3D"} to move it`,
+    `  local clock     ${url}/_local/clock   now ${runtime.clock.now().toISOString()}; POST {"advance":"P3D"} to move it, {"freeze":true} to stop it${runtime.clock.frozen ? ' (frozen now)' : ''}`,
     '',
     runtime.demoCreated ? `Demo tenant "${DEMO_TENANT}" created.` : `Demo tenant "${DEMO_TENANT}" found (data kept from the last run).`,
     'A ready curl line per role (get a token, then list tickets):',
@@ -51,6 +52,8 @@ async function main() {
   ];
   for (const { label, claims } of who) {
     const path = claims.role === 'finance' ? '/v1/usage' : claims.role === 'admin' ? '/v1/settings' : '/v1/tickets';
+    // Advertise only what exists (finance has no route of its own yet).
+    if (!ROUTES.some((r) => r.method === 'GET' && r.path === path)) continue;
     lines.push(
       '',
       `  # ${label}`,

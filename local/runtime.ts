@@ -13,6 +13,7 @@ import { LocalTokenIssuer, TokenRequest } from './local-tokens';
 import { LocalStepFunctions } from './stepfunctions';
 import { LocalScheduler } from './scheduler';
 import { ClockRefused, LocalClock } from './local-clock';
+import { ClockMoveBody, localProblem, parseLocalBody } from './local-routes';
 import { platformClock } from '../shared/time/platform-clock';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
 import { TICKET_CHANGE_FILTER } from '../shared/store/table-design';
@@ -181,55 +182,26 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const demoCreated = options.seedDemo === false ? false : await ensureDemoTenant(deps);
     const gateway = new LocalGateway(PROJECT_ROOT, tokens, () => changes.kick(), {
       'POST /_local/token': async (_req, body) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(body || '{}');
-        } catch {
-          return { status: 400, body: { type: 'about:blank', title: 'Invalid request', status: 400, detail: 'The body is not valid JSON.' } };
-        }
-        const parsed = TokenRequest.safeParse(json);
-        if (!parsed.success)
-          return {
-            status: 400,
-            body: {
-              type: 'about:blank',
-              title: 'Invalid request',
-              status: 400,
-              detail: 'The token request is invalid.',
-              errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-            },
-          };
-        return { status: 200, body: { token: await tokens.sign(parsed.data) } };
+        const parsed = parseLocalBody(body, TokenRequest);
+        if ('problem' in parsed) return parsed.problem;
+        return { status: 200, body: { token: await tokens.sign(parsed.value) } };
       },
-      'GET /_local/clock': async () => ({ status: 200, body: { now: clock.now().toISOString() } }),
+      'GET /_local/clock': async () => ({ status: 200, body: { now: clock.now().toISOString(), frozen: clock.frozen } }),
       'POST /_local/clock': async (_req, body) => {
-        const problem = (status: number, detail: string) => ({
-          status,
-          body: { type: 'about:blank', title: status === 422 ? 'Refused' : 'Invalid request', status, detail },
-        });
-        let json: { advance?: unknown; set?: unknown };
+        const parsed = parseLocalBody(body, ClockMoveBody);
+        if ('problem' in parsed) return parsed.problem;
         try {
-          json = JSON.parse(body || '{}') as typeof json;
-        } catch {
-          return problem(400, 'The body is not valid JSON.');
-        }
-        if (typeof json !== 'object' || json === null || (typeof json.advance !== 'string' && typeof json.set !== 'string'))
-          return problem(400, 'Give {"advance":"PT72H"} or {"set":"2026-12-01T09:00:00Z"}.');
-        try {
-          const now = await clock.move({ advance: json.advance as string | undefined, set: json.set as string | undefined });
-          return { status: 200, body: { now: now.toISOString() } };
+          const now = await clock.move(parsed.value);
+          return { status: 200, body: { now: now.toISOString(), frozen: clock.frozen } };
         } catch (error) {
-          if (error instanceof ClockRefused) return problem(/backwards/.test(error.message) ? 422 : 400, error.message);
+          if (error instanceof ClockRefused) return localProblem(error.status, error.status === 422 ? 'Refused' : 'Invalid request', error.message);
           throw error;
         }
       },
       'GET /_local/health': async () => {
         const health = await services.health();
         if (health.ok) return { status: 200, body: { status: 'ok', components: { api: 'ok', ...health.components } } };
-        return {
-          status: 503,
-          body: { type: 'about:blank', title: 'Unavailable', status: 503, detail: `A local component does not answer: ${health.failing.join(', ')}.` },
-        };
+        return localProblem(503, 'Unavailable', `A local component does not answer: ${health.failing.join(', ')}.`);
       },
     });
     await gateway.warm();

@@ -18,13 +18,14 @@ const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'Throttling
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export function problem(status: number, title: string, detail: string, errors: readonly FieldError[] = []): APIGatewayProxyStructuredResultV2 {
+/** The RFC 9457 body: its `type` names the problem by its title. */
+export function problemBody(status: number, title: string, detail: string, errors: readonly FieldError[] = []) {
   const type = `https://ticketflow.dev/problems/${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
-  return {
-    statusCode: status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
-    body: JSON.stringify({ type, title, status, detail, ...(errors.length ? { errors } : {}) }),
-  };
+  return { type, title, status, detail, ...(errors.length ? { errors } : {}) };
+}
+
+export function problem(status: number, title: string, detail: string, errors: readonly FieldError[] = []): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(problemBody(status, title, detail, errors)) };
 }
 
 /**

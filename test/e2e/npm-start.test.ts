@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../local/runtime';
+import { ROUTES } from '../../shared/http/routes';
 import { freePort } from '../setup/free-port';
 
 /** `npm start` as a newcomer runs it: a real process, real DynamoDB Local, real ports, Ctrl-C. */
@@ -77,7 +78,15 @@ describe('npm start', () => {
     const out = first.output();
     expect(out).toContain(`http://127.0.0.1:${apiPort}`);
     expect(out).toContain('Demo tenant "demo" created.');
-    for (const role of ['customer', 'agent', 'lead', 'manager', 'admin', 'finance']) expect(out).toContain(`"role":"${role}"`);
+    for (const role of ['customer', 'agent', 'lead', 'manager', 'admin']) expect(out).toContain(`"role":"${role}"`);
+    // only routes that exist are advertised (finance has none yet)
+    const advertised = [...out.matchAll(/curl -s http:\/\/127\.0\.0\.1:\d+(\/v1\/[a-z/]+) /g)].map((m) => m[1]);
+    expect(advertised.length).toBeGreaterThan(0);
+    for (const path of advertised)
+      expect(
+        ROUTES.some((r) => r.method === 'GET' && r.path === path),
+        path,
+      ).toBe(true);
 
     const health = await fetch(`http://127.0.0.1:${apiPort}/_local/health`);
     expect(health.status).toBe(200);
@@ -91,11 +100,11 @@ describe('npm start', () => {
     const ticket = (await created.json()) as { id: string; key: string };
     expect(ticket.key).toBe('DEMO-1');
 
-    // move the local clock ahead: the offset must survive the restart and never go back
+    // move the local clock ahead and freeze it: both survive the restart (it stands exactly there)
     const moved = await fetch(`http://127.0.0.1:${apiPort}/_local/clock`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ advance: 'P10D' }),
+      body: JSON.stringify({ advance: 'P10D', freeze: true }),
     });
     const movedTo = Date.parse(((await moved.json()) as { now: string }).now);
     expect(movedTo - Date.now()).toBeGreaterThan(10 * 86_400_000 - 60_000);
@@ -110,8 +119,8 @@ describe('npm start', () => {
     const second = start(env);
     await waitFor(second, 'Ready.');
     expect(second.output()).toContain('Demo tenant "demo" found');
-    const clockAfter = Date.parse(((await (await fetch(`http://127.0.0.1:${apiPort}/_local/clock`)).json()) as { now: string }).now);
-    expect(clockAfter).toBeGreaterThanOrEqual(movedTo);
+    const clockAfter = (await (await fetch(`http://127.0.0.1:${apiPort}/_local/clock`)).json()) as { now: string; frozen: boolean };
+    expect(clockAfter).toEqual({ now: new Date(movedTo).toISOString(), frozen: true });
     const agent = await tokenFromPrintedLine(second.output(), 'agent');
     const again = await fetch(`http://127.0.0.1:${apiPort}/v1/tickets/${ticket.key}`, { headers: { authorization: `Bearer ${agent}` } });
     expect(again.status).toBe(200);

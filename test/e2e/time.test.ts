@@ -58,6 +58,35 @@ describe('the local clock', () => {
     expect((await local.api.request('POST', '/_local/clock', { body: { set: '2020-01-01T00:00:00Z' } })).status).toBe(422);
     expect((await local.api.request('POST', '/_local/clock', { body: { advance: 'three days' } })).status).toBe(400);
     expect((await local.api.request('POST', '/_local/clock', { body: {} })).status).toBe(400);
+    const backwards = await local.api.request('POST', '/_local/clock', { body: { set: '2020-01-01T00:00:00Z' } });
+    expect(backwards.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(backwards.body).toMatchObject({
+      type: 'https://ticketflow.dev/problems/refused',
+      status: 422,
+      detail: expect.stringMatching(/never goes backwards/),
+    });
+    expect((await local.api.request('POST', '/_local/clock', { body: { advance: 'PT1H', set: after } })).status).toBe(400);
+    expect((await local.api.request('POST', '/_local/clock', { body: { freeze: 'yes' } })).status).toBe(400);
+  });
+
+  it('freezes: it stands exactly where a move leaves it, so figures are exact; unfrozen it runs on from there', async () => {
+    const frozen = await local.api.request('POST', '/_local/clock', { body: { freeze: true } });
+    expect(frozen.body.frozen).toBe(true);
+    const t = await tenantOnPreset(local.api, 'time-frozen', 'default', { coverage: '24x7', timezone: 'UTC', sla: { response: { normal: 600 } } });
+    const stood = (await local.api.request('GET', '/_local/clock')).body;
+    expect(stood).toEqual({ now: frozen.body.now, frozen: true });
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'exact' })).body;
+    expect(tk.createdAt).toBe(frozen.body.now);
+    const moved = await local.api.request('POST', '/_local/clock', { body: { advance: 'PT90M' } });
+    expect(Date.parse(moved.body.now) - Date.parse(frozen.body.now)).toBe(90 * 60_000);
+    const now = (await t.as('agent').get(`/v1/tickets/${tk.id}`)).body;
+    expect(now.sla.response).toMatchObject({ elapsedMinutes: 90, state: 'running' });
+    expect(Date.parse(now.sla.response.dueAt)).toBe(Date.parse(tk.createdAt) + 600 * 60_000);
+    const thawed = await local.api.request('POST', '/_local/clock', { body: { freeze: false } });
+    // it runs on from where it stood (never back)
+    expect(thawed.body.frozen).toBe(false);
+    expect(Date.parse(thawed.body.now)).toBeGreaterThanOrEqual(Date.parse(moved.body.now));
+    expect((await local.api.request('GET', '/_local/clock')).body.frozen).toBe(false);
   });
 });
 
