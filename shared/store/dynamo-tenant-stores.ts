@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { invalid } from '../domain/errors';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conflict, invalid } from '../domain/errors';
 import type { DirectoryUser, Page, PageRequest, SettingsStore, UserDirectory } from '../domain/ports';
 import type { StoredSettings } from '../domain/settings';
 import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
@@ -39,11 +40,62 @@ export class DynamoUserDirectory implements UserDirectory {
     private readonly onCapacity: CapacityListener = ignoreCapacity,
   ) {}
 
+  /**
+   * Writes the user and claims its e-mail address in one transaction: the claim is
+   * conditional (free, or already this user's), so two users can never hold one address,
+   * however they race. A changed address releases the old claim.
+   */
   async put(tenantId: string, user: DirectoryUser): Promise<void> {
-    const out = await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.user(tenantId, user.id), entity: 'user', ...user }, ReturnConsumedCapacity: 'TOTAL' }),
-    );
-    reportCapacity(this.onCapacity, 'putUser', 'write', out.ConsumedCapacity);
+    // Another write of the same items in flight (TransactionConflict): read again and retry.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.putOnce(tenantId, user);
+      } catch (error) {
+        const racing = error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict');
+        if (!racing || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+      }
+    }
+  }
+
+  private async putOnce(tenantId: string, user: DirectoryUser): Promise<void> {
+    const before = await this.get(tenantId, user.id);
+    const released = before && before.email.toLowerCase() !== user.email.toLowerCase() ? before.email : null;
+    try {
+      const out = await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: { ...keys.user(tenantId, user.id), entity: 'user', ...user } } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.userEmail(tenantId, user.email), entity: 'userEmail', userId: user.id },
+                ConditionExpression: 'attribute_not_exists(pk) OR userId = :id',
+                ExpressionAttributeValues: { ':id': user.id },
+              },
+            },
+            ...(released
+              ? [
+                  {
+                    Delete: {
+                      TableName: this.tableName,
+                      Key: keys.userEmail(tenantId, released),
+                      ConditionExpression: 'attribute_not_exists(pk) OR userId = :id',
+                      ExpressionAttributeValues: { ':id': user.id },
+                    },
+                  },
+                ]
+              : []),
+          ],
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      reportCapacity(this.onCapacity, 'putUser', 'write', out.ConsumedCapacity);
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed')
+        throw conflict(`The e-mail address ${user.email} is already used by another user of this tenant.`);
+      throw error;
+    }
   }
 
   async get(tenantId: string, userId: string): Promise<DirectoryUser | null> {

@@ -11,6 +11,7 @@
  *  - counter:  pk T#<tid>, sk "COUNTER#TICKET"         (per-tenant key sequence)
  *  - settings: pk T#<tid>, sk "SETTINGS"
  *  - users:    pk T#<tid>#USERS, sk "U#<userId>"
+ *  - e-mail:   pk T#<tid>#EMAIL#<address>, sk "EMAIL"  (the user holding it: unique per tenant)
  *  - idempotency: pk T#<tid>#IDEM#<sub>#<key>, sk "IDEM" (expiresAt filtered by the reader)
  *
  * List indexes: one GSI per list filter, all sorted newest-first by
@@ -74,6 +75,8 @@ export const keys = {
   settings: (tid: string) => ({ pk: tenant(tid), sk: 'SETTINGS' }),
   user: (tid: string, userId: string) => ({ pk: `${tenant(tid)}#USERS`, sk: `U#${userId}` }),
   usersPartition: (tid: string) => `${tenant(tid)}#USERS`,
+  /** Which user of the tenant holds an e-mail address (unique per tenant; inbound mail is matched on it). */
+  userEmail: (tid: string, email: string) => ({ pk: `${tenant(tid)}#EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   idempotency: (tid: string, sub: string, key: string) => ({ pk: `${tenant(tid)}#IDEM#${sub}#${key}`, sk: 'IDEM' }),
   /** The tenant and ticket of a ticket item's key; null for every other item. */
   parseTicket: (key: { pk: string; sk: string }): { tenantId: string; ticketId: string } | null => {

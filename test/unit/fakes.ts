@@ -4,7 +4,7 @@
  * matters to the use cases (conditional write on `version` → StaleWrite) and
  * nothing more.
  */
-import { StaleWrite } from '../../shared/domain/errors';
+import { conflict, StaleWrite } from '../../shared/domain/errors';
 import type { Role, TenantCaller } from '../../shared/domain/identity';
 import {
   firstLifecycleRecord,
@@ -149,6 +149,10 @@ export class InMemoryUserDirectory implements UserDirectory {
   private readonly users = new Map<string, DirectoryUser>();
 
   async put(tenantId: string, user: DirectoryUser): Promise<void> {
+    const holder = [...this.users.entries()].find(
+      ([k, u]) => k.startsWith(`${tenantId}/`) && u.id !== user.id && u.email.toLowerCase() === user.email.toLowerCase(),
+    );
+    if (holder) throw conflict(`The e-mail address ${user.email} is already used by another user of this tenant.`);
     this.users.set(at(tenantId, user.id), structuredClone(user));
   }
 
