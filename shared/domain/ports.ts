@@ -65,7 +65,10 @@ export interface UserDirectory {
 
 export interface SettingsStore {
   get(tenantId: string): Promise<StoredSettings | null>;
-  put(tenantId: string, settings: StoredSettings): Promise<void>;
+  /** The stored settings and their revision (0 when none yet): the start of a read-modify-write. */
+  read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number }>;
+  /** Replaces them; with `expectedRevision`, only if nobody wrote since (else StaleWrite). */
+  put(tenantId: string, settings: StoredSettings, expectedRevision?: number): Promise<void>;
 }
 
 export interface StoredResponse {

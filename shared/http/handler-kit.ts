@@ -64,6 +64,13 @@ function decodePathParameter(value: string | undefined): string | undefined {
   }
 }
 
+/** A value checked against a request schema, or the 400 naming every problem at its path. */
+export function validated<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalid('The body does not match the schema.', zodErrors(parsed.error));
+  return parsed.data;
+}
+
 /** One entry per problem; an unknown field is reported at its own path, so clients can point at it. */
 const zodErrors = (error: z.ZodError, prefix = ''): FieldError[] =>
   error.issues.flatMap((i) => {

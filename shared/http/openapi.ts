@@ -19,6 +19,7 @@ const OPERATIONS: Record<string, Operation> = {
   getOpenApi: { response: z.object({}).loose() },
   getSettings: { response: S.SettingsSchema },
   putSettings: { body: S.SettingsBody, response: S.SettingsSchema },
+  patchSettings: { body: S.SettingsPatchBody, response: S.SettingsSchema },
   getWorkflow: { response: S.WorkflowDefinitionSchema },
   listUsers: { query: S.PageQuery, response: userPage },
   putUser: { body: S.PutUserBody, response: S.UserSchema },

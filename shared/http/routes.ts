@@ -61,6 +61,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Replace tenant settings; omitted fields keep defaults (admin)',
   }),
   route({
+    operationId: 'patchSettings',
+    method: 'PATCH',
+    path: '/v1/settings',
+    entry: 'functions/settings/patch-settings.ts',
+    auth: 'jwt',
+    tableAccess: 'readwrite',
+    summary: 'Change only the settings a JSON merge patch names (admin)',
+  }),
+  route({
     operationId: 'getWorkflow',
     method: 'GET',
     path: '/v1/workflow',

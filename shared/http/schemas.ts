@@ -157,6 +157,11 @@ export const SettingsBody = z
   .partial()
   .meta({ id: 'SettingsInput' });
 
+/** A JSON merge patch (RFC 7396) of SettingsInput: the merged result is checked like a PUT body. */
+export const SettingsPatchBody = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'SettingsPatch', description: 'JSON merge patch (RFC 7396) of SettingsInput: named fields change, null resets a field to its default' });
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });

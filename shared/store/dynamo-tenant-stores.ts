@@ -1,6 +1,6 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { conflict, invalid } from '../domain/errors';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conflict, invalid, StaleWrite } from '../domain/errors';
 import type { DirectoryUser, Page, PageRequest, SettingsStore, UserDirectory } from '../domain/ports';
 import type { StoredSettings } from '../domain/settings';
 import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
@@ -14,22 +14,46 @@ export class DynamoSettingsStore implements SettingsStore {
   ) {}
 
   async get(tenantId: string): Promise<StoredSettings | null> {
+    return (await this.read(tenantId)).settings;
+  }
+
+  async read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number }> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.settings(tenantId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
     reportCapacity(this.onCapacity, 'getSettings', 'read', out.ConsumedCapacity);
-    return out.Item ? (out.Item.settings as StoredSettings) : null;
+    return { settings: out.Item ? (out.Item.settings as StoredSettings) : null, revision: Number(out.Item?.revision ?? 0) };
   }
 
-  async put(tenantId: string, settings: StoredSettings): Promise<void> {
-    const out = await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.settings(tenantId), entity: 'settings', settings },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    reportCapacity(this.onCapacity, 'putSettings', 'write', out.ConsumedCapacity);
+  async put(tenantId: string, settings: StoredSettings, expectedRevision?: number): Promise<void> {
+    const condition =
+      expectedRevision === undefined
+        ? {}
+        : expectedRevision === 0
+          ? { ConditionExpression: 'attribute_not_exists(revision)' }
+          : { ConditionExpression: 'revision = :expected' };
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.settings(tenantId),
+          UpdateExpression: 'SET #settings = :settings, entity = :entity ADD revision :one',
+          ExpressionAttributeNames: { '#settings': 'settings' },
+          ExpressionAttributeValues: {
+            ':settings': settings,
+            ':entity': 'settings',
+            ':one': 1,
+            ...(expectedRevision ? { ':expected': expectedRevision } : {}),
+          },
+          ...condition,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      reportCapacity(this.onCapacity, 'putSettings', 'write', out.ConsumedCapacity);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new StaleWrite();
+      throw error;
+    }
   }
 }
 

@@ -32,3 +32,50 @@ describe('the user directory', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
   });
 });
+
+describe('PATCH /v1/settings (JSON merge patch)', () => {
+  it('changes only what it names; null resets a field to its default; the result is checked like a PUT', async () => {
+    const t = await tenantOnPreset(local.api, 'patch-one', 'jira-partner', { name: 'Acme Support', timezone: 'Europe/Paris', feedbackDays: 5 });
+    const admin = t.as('admin');
+    const before = (await admin.get('/v1/settings')).body;
+    const patched = await admin.patch('/v1/settings', { contacts: { teamLead: 'newlead@patch-one.example' }, sla: { response: { urgent: 30 } } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body).toEqual({
+      ...before,
+      contacts: { ...before.contacts, teamLead: 'newlead@patch-one.example' },
+      sla: { ...before.sla, response: { ...before.sla.response, urgent: 30 } },
+    });
+    expect((await admin.get('/v1/settings')).body).toEqual(patched.body);
+    // null: back to the preset's default
+    const reset = await admin.patch('/v1/settings', { feedbackDays: null });
+    expect(reset.body.feedbackDays).not.toBe(5);
+    expect(reset.body.name).toBe('Acme Support');
+    // a bad merged result names the field, and changes nothing
+    const bad = await admin.patch('/v1/settings', { timezone: 'Mars/Olympus', keyPrefix: 'lower' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['keyPrefix', 'timezone']);
+    expect((await admin.get('/v1/settings')).body).toEqual(reset.body);
+    expect((await t.as('agent').patch('/v1/settings', { name: 'x' })).status).toBe(403);
+  });
+
+  it('concurrent patches of different fields both land', async () => {
+    const t = await tenantOnPreset(local.api, 'patch-race', 'default');
+    const admin = t.as('admin');
+    const patches = [
+      { name: 'Racing Support' },
+      { feedbackDays: 9 },
+      { monitoringDays: 3 },
+      { contacts: { offeringManager: 'om@patch-race.example' } },
+      { orgVisibility: false },
+    ];
+    const answers = await Promise.all(patches.map((p) => admin.patch('/v1/settings', p)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect((await admin.get('/v1/settings')).body).toMatchObject({
+      name: 'Racing Support',
+      feedbackDays: 9,
+      monitoringDays: 3,
+      contacts: { offeringManager: 'om@patch-race.example', teamLead: 'lead@patch-race.example' },
+      orgVisibility: false,
+    });
+  });
+});

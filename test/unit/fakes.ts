@@ -133,15 +133,21 @@ export class InMemoryTicketStore implements TicketStore {
 }
 
 export class InMemorySettingsStore implements SettingsStore {
-  private readonly byTenant = new Map<string, StoredSettings>();
+  private readonly byTenant = new Map<string, { settings: StoredSettings; revision: number }>();
 
   async get(tenantId: string): Promise<StoredSettings | null> {
-    const s = this.byTenant.get(tenantId);
-    return s ? structuredClone(s) : null;
+    return (await this.read(tenantId)).settings;
   }
 
-  async put(tenantId: string, settings: StoredSettings): Promise<void> {
-    this.byTenant.set(tenantId, structuredClone(settings));
+  async read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number }> {
+    const s = this.byTenant.get(tenantId);
+    return s ? structuredClone(s) : { settings: null, revision: 0 };
+  }
+
+  async put(tenantId: string, settings: StoredSettings, expectedRevision?: number): Promise<void> {
+    const revision = this.byTenant.get(tenantId)?.revision ?? 0;
+    if (expectedRevision !== undefined && expectedRevision !== revision) throw new StaleWrite();
+    this.byTenant.set(tenantId, { settings: structuredClone(settings), revision: revision + 1 });
   }
 }
 
