@@ -100,13 +100,13 @@ export function validateWorkflowDefinition(def: WorkflowDefinition): { path: str
   const problems: { path: string; message: string }[] = [];
   const ids = new Set<string>();
   def.statuses.forEach((s, i) => {
-    if (ids.has(s.id)) problems.push({ path: `statuses.${i}.id`, message: `duplicate status id ${s.id}` });
+    if (ids.has(s.id)) problems.push({ path: `statuses[${i}].id`, message: `duplicate status id ${s.id}` });
     ids.add(s.id);
-    if (!(CATEGORIES as readonly string[]).includes(s.category)) problems.push({ path: `statuses.${i}.category`, message: `unknown category ${s.category}` });
+    if (!(CATEGORIES as readonly string[]).includes(s.category)) problems.push({ path: `statuses[${i}].category`, message: `unknown category ${s.category}` });
   });
   def.transitions.forEach((t, i) => {
-    if (!ids.has(t.from)) problems.push({ path: `transitions.${i}.from`, message: `unknown status ${t.from}` });
-    if (!ids.has(t.to)) problems.push({ path: `transitions.${i}.to`, message: `unknown status ${t.to}` });
+    if (!ids.has(t.from)) problems.push({ path: `transitions[${i}].from`, message: `unknown status ${t.from}` });
+    if (!ids.has(t.to)) problems.push({ path: `transitions[${i}].to`, message: `unknown status ${t.to}` });
   });
   const r = def.rules;
   const ruleRefs: [string, string][] = [
@@ -154,7 +154,7 @@ export function validateWorkflowDefinition(def: WorkflowDefinition): { path: str
     for (const next of edges.get(queue.shift()!) ?? []) if (!seen.has(next)) (seen.add(next), queue.push(next));
   }
   def.statuses.forEach((s, i) => {
-    if (!seen.has(s.id)) problems.push({ path: `statuses.${i}`, message: `status ${s.id} is unreachable` });
+    if (!seen.has(s.id)) problems.push({ path: `statuses[${i}]`, message: `status ${s.id} is unreachable` });
   });
   if (r.draftStatus !== null && def.statuses.find((s) => s.id === r.draftStatus)?.category !== 'draft')
     problems.push({ path: 'rules.draftStatus', message: 'the draft status must have category draft' });

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { DomainError, forbidden, invalid, tooLarge, unauthenticated, unsupportedMediaType, type FieldError } from '../domain/errors';
+import { DomainError, forbidden, invalid, tooLarge, unauthenticated, unsupportedMediaType } from '../domain/errors';
 import type { Caller, TenantCaller } from '../domain/identity';
 import { TokenClaims } from './claims';
 import type { IdempotencyStore } from '../domain/ports';
 import { instrumented } from '../observability/instrumented';
 import { logger } from '../observability/logger';
+import { fieldErrors } from './field-errors';
 import { LIMITS } from './schemas';
 import { toProblem } from './problem';
 
@@ -67,16 +68,9 @@ function decodePathParameter(value: string | undefined): string | undefined {
 /** A value checked against a request schema, or the 400 naming every problem at its path. */
 export function validated<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalid('The body does not match the schema.', zodErrors(parsed.error));
+  if (!parsed.success) throw invalid('The body does not match the schema.', fieldErrors(parsed.error, value));
   return parsed.data;
 }
-
-/** One entry per problem; an unknown field is reported at its own path, so clients can point at it. */
-const zodErrors = (error: z.ZodError, prefix = ''): FieldError[] =>
-  error.issues.flatMap((i) => {
-    const at = (extra: string[] = []) => [prefix, ...i.path.map(String), ...extra].filter(Boolean).join('.');
-    return i.code === 'unrecognized_keys' ? i.keys.map((key) => ({ path: at([key]), message: `unknown field ${key}` })) : [{ path: at(), message: i.message }];
-  });
 
 function parseBody(event: HttpEvent, schema: z.ZodType): unknown {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
@@ -91,9 +85,7 @@ function parseBody(event: HttpEvent, schema: z.ZodType): unknown {
       throw invalid('The body is not valid JSON.', [{ path: '', message: 'malformed JSON' }]);
     }
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw invalid('The body does not match the schema.', zodErrors(parsed.error));
-  return parsed.data;
+  return validated(schema, json);
 }
 
 function header(event: HttpEvent, name: string): string | undefined {
@@ -146,7 +138,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
     let query: unknown = undefined;
     if (spec.query) {
       const parsed = spec.query.safeParse(event.queryStringParameters ?? {});
-      if (!parsed.success) throw invalid('The query string is invalid.', zodErrors(parsed.error, 'query'));
+      if (!parsed.success) throw invalid('The query string is invalid.', fieldErrors(parsed.error, event.queryStringParameters ?? {}, ['query']));
       query = parsed.data;
     }
     const body = spec.body ? parseBody(event, spec.body) : undefined;

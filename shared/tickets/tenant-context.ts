@@ -13,7 +13,10 @@ export interface TenantContext {
 export function resolveWorkflow(ref: string | WorkflowDefinition): Workflow {
   if (typeof ref !== 'string') return new Workflow(ref);
   const preset = WORKFLOW_PRESETS[ref];
-  if (!preset) throw invalid(`Unknown workflow preset ${ref}.`, [{ path: 'workflow', message: `unknown preset ${ref}` }]);
+  if (!preset) {
+    const known = Object.keys(WORKFLOW_PRESETS).join(', ');
+    throw invalid(`Unknown workflow preset ${ref}.`, [{ path: 'workflow', message: `unknown preset ${ref}; one of ${known}, or a full definition` }]);
+  }
   return new Workflow(preset);
 }
 

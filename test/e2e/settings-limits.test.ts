@@ -75,3 +75,29 @@ describe("the local gateway's own refusals", () => {
     expect((await local.api.request('GET', '/_local/health')).status).toBe(200);
   });
 });
+
+describe('validation errors an admin can act on', () => {
+  it('a custom workflow with an unknown category, a role typo and a missing nl label: each at its path, in words', async () => {
+    const t = await tenantOnPreset(local.api, 'limits-words', 'default');
+    const workflow = (await t.as('admin').get('/v1/workflow')).body;
+    workflow.statuses[1] = { ...workflow.statuses[1], category: 'nonsense' };
+    delete workflow.statuses[2].labels.nl;
+    workflow.transitions[0] = { ...workflow.transitions[0], roles: ['agnet'] };
+    const r = await t.as('admin').put('/v1/settings', { workflow });
+    expect(r.status).toBe(400);
+    const byPath = Object.fromEntries((r.body.errors as { path: string; message: string }[]).map((e) => [e.path, e.message]));
+    expect(byPath['workflow.statuses[1].category']).toMatch(/^unknown category nonsense; one of draft, new, active/);
+    expect(byPath['workflow.statuses[2].labels.nl']).toMatch(/nl is required/);
+    expect(byPath['workflow.transitions[0].roles[0]']).toMatch(/^unknown role agnet; one of customer, agent/);
+    expect(JSON.stringify(r.body)).not.toMatch(/Invalid input/);
+  });
+
+  it('an unknown preset lists the valid ones', async () => {
+    const t = await tenantOnPreset(local.api, 'limits-preset', 'default');
+    const r = await t.as('admin').put('/v1/settings', { workflow: 'jira' });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      { path: 'workflow', message: expect.stringMatching(/unknown preset jira; one of .*boltrics.*jira-partner.*assu.*provider/) },
+    ]);
+  });
+});

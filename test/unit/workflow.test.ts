@@ -46,7 +46,7 @@ describe('validateWorkflowDefinition', () => {
 
   it('reports an unknown category at the status that has it', () => {
     const def = edit((d) => (d.statuses[2].category = 'limbo'));
-    expect(validateWorkflowDefinition(def)).toEqual([{ path: 'statuses.2.category', message: expect.stringContaining('limbo') }]);
+    expect(validateWorkflowDefinition(def)).toEqual([{ path: 'statuses[2].category', message: expect.stringContaining('limbo') }]);
   });
 
   it('reports transitions whose from or to names no status', () => {
@@ -55,14 +55,14 @@ describe('validateWorkflowDefinition', () => {
       d.transitions[3].to = 'gone';
     });
     expect(validateWorkflowDefinition(def)).toEqual([
-      { path: 'transitions.1.from', message: expect.stringContaining('nowhere') },
-      { path: 'transitions.3.to', message: expect.stringContaining('gone') },
+      { path: 'transitions[1].from', message: expect.stringContaining('nowhere') },
+      { path: 'transitions[3].to', message: expect.stringContaining('gone') },
     ]);
   });
 
   it('reports a status no ticket can ever reach', () => {
     const def = edit((d) => d.statuses.push({ id: 'orphan', category: 'scheduled', labels: label('Orphan') }));
-    expect(validateWorkflowDefinition(def)).toEqual([{ path: 'statuses.5', message: expect.stringMatching(/orphan.*unreachable/) }]);
+    expect(validateWorkflowDefinition(def)).toEqual([{ path: 'statuses[5]', message: expect.stringMatching(/orphan.*unreachable/) }]);
   });
 
   it('counts the customer rules as ways to reach a status', () => {
@@ -73,12 +73,12 @@ describe('validateWorkflowDefinition', () => {
     });
     expect(validateWorkflowDefinition(def)).toEqual([]);
     const withoutRule = edit((d) => d.statuses.push({ id: 'archived', category: 'closed', labels: label('Archived') }));
-    expect(validateWorkflowDefinition(withoutRule).map((p) => p.path)).toEqual(['statuses.5']);
+    expect(validateWorkflowDefinition(withoutRule).map((p) => p.path)).toEqual(['statuses[5]']);
   });
 
   it('reports a duplicate status id at its second occurrence', () => {
     const def = edit((d) => d.statuses.push({ id: 'open', category: 'active', labels: label('Open again') }));
-    expect(validateWorkflowDefinition(def)).toEqual([{ path: 'statuses.5.id', message: expect.stringContaining('open') }]);
+    expect(validateWorkflowDefinition(def)).toEqual([{ path: 'statuses[5].id', message: expect.stringContaining('open') }]);
   });
 
   it.each([
