@@ -269,11 +269,13 @@ export class LocalStreamPoller {
     this.delivered += records.length;
     try {
       const response = await this.options.handler(event);
-      const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier).filter((s): s is string => !!s);
+      const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
       if (failed.length === 0) return null;
-      // Like Lambda: resume from the lowest reported sequence number.
-      const lowest = records.map((r) => r.dynamodb!.SequenceNumber!).find((s) => failed.includes(s)) ?? failed.sort(bySequence)[0]!;
-      return { sequence: lowest, reason: 'reported as failed' };
+      const sequences = records.map((r) => r.dynamodb!.SequenceNumber!);
+      // Like Lambda: an empty, null or unknown identifier fails the whole batch…
+      if (failed.some((s) => !s || !sequences.includes(s))) return { sequence: sequences[0]!, reason: 'invalid batch item failure' };
+      // …otherwise resume from the lowest reported sequence number.
+      return { sequence: sequences.find((s) => failed.includes(s))!, reason: 'reported as failed' };
     } catch (error) {
       // A handler error fails the whole batch.
       return { sequence: records[0]!.dynamodb!.SequenceNumber!, reason: (error as Error).name ?? 'Error' };
@@ -336,5 +338,4 @@ export class LocalStreamPoller {
   }
 }
 
-const bySequence = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
