@@ -7,10 +7,16 @@ export type Category = (typeof CATEGORIES)[number];
 export const TICKET_TYPES = ['incident', 'question', 'bug', 'feature', 'custom', 'integration'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
 
+/** Ticket fields a status can require before a ticket may enter it. */
+export const REQUIRABLE_FIELDS = ['assignee', 'team', 'resolution'] as const;
+export type RequirableField = (typeof REQUIRABLE_FIELDS)[number];
+
 export interface WorkflowStatus {
   readonly id: string;
   readonly category: Category;
   readonly labels: { readonly en: string; readonly nl: string; readonly fr: string };
+  /** Fields the ticket must have to enter this status (boltrics 020-ASSIGNED: an assignee). */
+  readonly requires?: readonly RequirableField[];
 }
 
 export interface WorkflowTransition {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { MAX_SLA_TARGET_MINUTES } from '../sla/sla-limits';
 import { LOCALES, ROLES } from '../domain/identity';
-import { CATEGORIES, TICKET_TYPES } from '../domain/workflow';
+import { CATEGORIES, REQUIRABLE_FIELDS, TICKET_TYPES } from '../domain/workflow';
 
 export const LIMITS = { bodyBytes: 256 * 1024, subjectChars: 200, commentChars: 64 * 1024 } as const;
 
@@ -44,6 +44,7 @@ export const TransitionBody = z
   .strictObject({
     to: z.string().min(1).max(100),
     comment: nonBlank(LIMITS.commentChars).optional(),
+    commentVisibility: z.enum(['public', 'internal']).optional(),
     resolution: z.string().min(1).max(100).optional(),
   })
   .meta({ id: 'Transition' });
@@ -92,7 +93,7 @@ export const WorkflowDefinitionSchema = z
   .strictObject({
     id: z.string().min(1).max(100),
     statuses: z
-      .array(z.strictObject({ id: z.string().min(1).max(100), category: z.enum(CATEGORIES), labels }))
+      .array(z.strictObject({ id: z.string().min(1).max(100), category: z.enum(CATEGORIES), labels, requires: z.array(z.enum(REQUIRABLE_FIELDS)).optional() }))
       .min(1)
       .max(200),
     transitions: z

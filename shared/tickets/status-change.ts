@@ -23,9 +23,7 @@ export function enterStatus(
   const category = tenant.workflow.categoryOf(to);
   if (category === 'closed') guardUrgentClose(ticket, caller, now);
   const terminal = category === 'resolved' || category === 'closed';
-  // null while not closed, and for a closed ticket whose workflow sets no reopen limit.
-  const windowDays = tenant.workflow.definition.rules.onCustomerReopen.windowDays;
-  const reopenableUntil = category === 'closed' && windowDays !== null ? new Date(now.getTime() + windowDays * DAY_MS).toISOString() : null;
+  const reopenableUntil = reopenDeadline(to, category, tenant, now);
   const resolution = terminal ? (extra.resolution ?? ticket.resolution) : null;
   // Seed 001: a resolved urgent ticket is monitored for the tenant's monitoring period.
   const monitoring =
@@ -48,6 +46,22 @@ export function enterStatus(
       },
     ],
   };
+}
+
+/**
+ * Until when the customer may reopen a ticket entering `to`: a closed one for the
+ * workflow's window; a resolved one the workflow closes on its own after the feedback
+ * period (boltrics 045) until that close plus the window, unless something happens first.
+ * Null where no reopen is possible, or where the workflow sets no limit.
+ */
+function reopenDeadline(to: string, category: string, tenant: TenantContext, now: Date): string | null {
+  const { onCustomerReopen, feedbackTimeout } = tenant.workflow.definition.rules;
+  if (onCustomerReopen.windowDays === null || !onCustomerReopen.from.includes(to)) return null;
+  const window = onCustomerReopen.windowDays * DAY_MS;
+  if (category === 'closed') return new Date(now.getTime() + window).toISOString();
+  if (category === 'resolved' && feedbackTimeout?.from.includes(to))
+    return new Date(now.getTime() + tenant.settings.feedbackDays * DAY_MS + window).toISOString();
+  return null;
 }
 
 /**

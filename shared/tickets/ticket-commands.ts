@@ -1,4 +1,4 @@
-import { forbidden, invalid, workflowRefused } from '../domain/errors';
+import { DomainError, forbidden, invalid, workflowRefused } from '../domain/errors';
 import { isStaff, type TenantCaller } from '../domain/identity';
 import type { Priority, Severity } from '../domain/settings';
 import { actorOf, type CommentVisibility, type Ticket } from '../domain/ticket';
@@ -32,10 +32,13 @@ export function submitTicket(deps: TicketDeps, req: MutationRequest) {
 export interface TransitionInput {
   readonly to: string;
   readonly comment?: string;
+  /** The comment's visibility (default public); internal only for staff. */
+  readonly commentVisibility?: CommentVisibility;
   readonly resolution?: string;
 }
 
 export function transitionTicket(deps: TicketDeps, req: MutationRequest, input: TransitionInput) {
+  if (input.commentVisibility === 'internal' && !isStaff(req.caller.role)) throw forbidden('Customers post public comments only.');
   return mutateTicket(deps, req, (ticket, tenant, now) => {
     if (!tenant.workflow.status(input.to)) throw workflowRefused(`Status ${input.to} does not exist in workflow ${tenant.workflow.id}.`);
     if (!tenant.workflow.findTransition(ticket.status, input.to, req.caller.role, ticket.type)) {
@@ -45,8 +48,9 @@ export function transitionTicket(deps: TicketDeps, req: MutationRequest, input: 
           (allowed.length ? ` (allowed: ${allowed.join(', ')}).` : '.'),
       );
     }
+    requireFields(ticket, tenant, input.to, input.resolution);
     const move = enterStatus(ticket, input.to, tenant, req.caller, now, { resolution: input.resolution });
-    return input.comment ? combine(publicComment(req.caller, input.comment), move) : move;
+    return input.comment ? combine(publicComment(req.caller, input.comment, input.commentVisibility), move) : move;
   });
 }
 
@@ -110,8 +114,11 @@ export function addComment(deps: TicketDeps, req: MutationRequest, input: Commen
   if (visibility === 'internal' && !isStaff(req.caller.role)) throw forbidden('Customers post public comments only.');
   return mutateTicket(deps, req, (ticket, tenant, now) => {
     const comment = publicComment(req.caller, input.body, visibility);
+    if (req.caller.role !== 'customer') return comment;
+    // Seed 000: a closed ticket "can be reopened within 30 days if the customer responds".
+    if (ticket.category === 'closed') return combine(comment, reopening(ticket, tenant, req.caller, now));
     // A customer's answer to a ticket that waits on them applies the workflow's reply rule.
-    const replyTarget = req.caller.role === 'customer' ? tenant.workflow.definition.rules.onCustomerReply[ticket.status] : undefined;
+    const replyTarget = tenant.workflow.definition.rules.onCustomerReply[ticket.status];
     return replyTarget ? combine(comment, enterStatus(ticket, replyTarget, tenant, req.caller, now, { reason: 'customer-reply' })) : comment;
   });
 }
@@ -127,15 +134,33 @@ export function confirmClose(deps: TicketDeps, req: MutationRequest) {
 }
 
 export function reopenTicket(deps: TicketDeps, req: MutationRequest, input: { comment: string }) {
-  return mutateTicket(deps, req, (ticket: Ticket, tenant, now) => {
-    const rule = tenant.workflow.definition.rules.onCustomerReopen;
-    if (!rule.from.includes(ticket.status)) throw workflowRefused(`Ticket ${ticket.key} is not resolved or closed, so there is nothing to reopen.`);
-    if (ticket.reopenableUntil && now.getTime() > Date.parse(ticket.reopenableUntil))
-      throw workflowRefused(`The reopen window of ${ticket.key} ended at ${ticket.reopenableUntil}. Please open a new ticket and mention ${ticket.key}.`);
-    const move = enterStatus(ticket, rule.to, tenant, req.caller, now, { reason: 'customer-reopen' });
-    return combine(publicComment(req.caller, input.comment), {
-      ...move,
-      events: [{ type: 'reopened', actor: actorOf(req.caller), visibility: 'public' }, ...move.events],
-    });
-  });
+  return mutateTicket(deps, req, (ticket: Ticket, tenant, now) =>
+    combine(publicComment(req.caller, input.comment), reopening(ticket, tenant, req.caller, now)),
+  );
+}
+
+/** The customer's reopen (`/reopen`, or a comment on a closed ticket): within the window, else 422 pointing to a new ticket. */
+function reopening(ticket: Ticket, tenant: TenantContext, caller: TenantCaller, now: Date): Decision {
+  const rule = tenant.workflow.definition.rules.onCustomerReopen;
+  if (!rule.from.includes(ticket.status)) {
+    if (ticket.category === 'closed') throw workflowRefused(`Ticket ${ticket.key} is closed for good. Please open a new ticket and mention ${ticket.key}.`);
+    throw workflowRefused(`Ticket ${ticket.key} is not resolved or closed, so there is nothing to reopen.`);
+  }
+  if (ticket.reopenableUntil && now.getTime() > Date.parse(ticket.reopenableUntil))
+    throw workflowRefused(`The reopen window of ${ticket.key} ended at ${ticket.reopenableUntil}. Please open a new ticket and mention ${ticket.key}.`);
+  const move = enterStatus(ticket, rule.to, tenant, caller, now, { reason: 'customer-reopen' });
+  return { ...move, events: [{ type: 'reopened', actor: actorOf(caller), visibility: 'public' }, ...move.events] };
+}
+
+/** A status that requires fields (boltrics 020-ASSIGNED: an assignee) is entered only with them: 422 naming each. */
+function requireFields(ticket: Ticket, tenant: TenantContext, to: string, resolution: string | undefined): void {
+  const missing = (tenant.workflow.status(to)?.requires ?? []).filter((field) =>
+    field === 'resolution' ? !(resolution ?? ticket.resolution) : !ticket[field],
+  );
+  if (missing.length === 0) return;
+  throw new DomainError(
+    'workflow-refused',
+    `Status ${to} requires ${missing.join(' and ')}; set ${missing.length > 1 ? 'them' : 'it'} first.`,
+    missing.map((field) => ({ path: field, message: `required by status ${to}` })),
+  );
 }

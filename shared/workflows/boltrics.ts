@@ -20,7 +20,8 @@ export const BOLTRICS: WorkflowDefinition = {
     status('014-INTAKEREVIEW', 'active', 'Intake review', 'Intake-beoordeling', 'Revue de l’intake'),
     status('016-READY', 'new', 'Ready for assignment', 'Klaar voor toewijzing', 'Prêt pour affectation'),
     status('017-REOPENED', 'active', 'New reply from customer', 'Nieuwe reactie van klant', 'Nouvelle réponse du client'),
-    status('020-ASSIGNED', 'active', 'Assigned to resource', 'Toegewezen aan consultant', 'Affecté à un consultant'),
+    // "Assigned to resource": nobody enters it without the resource (seed 000).
+    { ...status('020-ASSIGNED', 'active', 'Assigned to resource', 'Toegewezen aan consultant', 'Affecté à un consultant'), requires: ['assignee'] },
     status('025-HANDOVER', 'active', 'Handover', 'Overdracht', 'Transfert'),
     status('030-ANALYSIS', 'active', 'Problem analysis', 'Probleemanalyse', 'Analyse du problème'),
     status('031-INTERNAL', 'active', 'Internal investigation', 'Intern onderzoek', 'Investigation interne'),

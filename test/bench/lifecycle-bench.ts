@@ -9,15 +9,16 @@ import type { LocalRuntime } from '../../local/runtime';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-type Step = { as: 'agent' | 'customer'; post: string; body?: object };
+type Step = { as: 'agent' | 'customer'; post: string; body?: object; method?: 'PATCH' };
 const go = (to: string): Step => ({ as: 'agent', post: 'transitions', body: { to } });
 const reply: Step = { as: 'customer', post: 'comments', body: { body: 'here you are' } };
 const confirm: Step = { as: 'customer', post: 'close' };
+const assign: Step = { as: 'agent', post: '', method: 'PATCH', body: { assignee: 'agent' } };
 
 /** A typical life per preset: the seed's main path, one customer round trip, confirmed or closed. */
 const TYPICAL: Record<string, { create?: object; steps: Step[] }> = {
   default: { steps: [go('open'), go('pending'), reply, go('solved'), confirm] },
-  boltrics: { steps: [go('016-READY'), go('020-ASSIGNED'), go('030-ANALYSIS'), go('035-INFO-NEEDED'), reply, go('045-TEST-CUSTOMER'), confirm] },
+  boltrics: { steps: [go('016-READY'), assign, go('020-ASSIGNED'), go('030-ANALYSIS'), go('035-INFO-NEEDED'), reply, go('045-TEST-CUSTOMER'), confirm] },
   'jira-partner': { steps: [go('en-cours'), go('en-attente-client'), reply, go('resolue'), confirm] },
   assu: { steps: [go('in-behandeling'), go('wachtend-op-klant'), reply, go('opgelost'), confirm] },
   provider: {
@@ -32,9 +33,9 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
   const url = runtime.apiUrl;
   const agent = await runtime.tokens.sign({ tid: 'bench-life', sub: 'agent', role: 'agent' });
   const customer = await runtime.tokens.sign({ tid: 'bench-life', sub: 'cust', role: 'customer', org: 'acme', email: 'c@acme.example' });
-  const call = async (token: string, path: string, body?: object) => {
+  const call = async (token: string, path: string, body?: object, method = 'POST') => {
     const res = await fetch(`${url}${path}`, {
-      method: 'POST',
+      method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body ?? {}),
     });
@@ -74,6 +75,8 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify({ workflow: preset }),
     });
+    // the agent is in the directory, so it can be the assignee (boltrics 020-ASSIGNED needs one)
+    await call(admin, '/v1/users/agent', { email: `agent@${tid}.example`, name: 'Agent', role: 'agent' }, 'PUT');
     const tokens = {
       agent: await runtime.tokens.sign({ tid, sub: 'agent', role: 'agent' }),
       customer: await runtime.tokens.sign({ tid, sub: 'cust', role: 'customer', org: 'acme', email: 'c@acme.example' }),
@@ -84,7 +87,7 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
     await runtime.settled();
     // boltrics: the lifecycle itself moves 010-SUBMITTED on to 012-NEW
     for (const step of life.steps) {
-      await call(tokens[step.as], `/v1/tickets/${ticket.id}/${step.post}`, step.body);
+      await call(tokens[step.as], `/v1/tickets/${ticket.id}${step.post ? `/${step.post}` : ''}`, step.body, step.method);
       await runtime.settled();
     }
     const view = (await (await fetch(`${url}/v1/tickets/${ticket.id}/workflow`, { headers: { authorization: `Bearer ${tokens.agent}` } })).json()) as {

@@ -132,10 +132,10 @@ describe('the lifecycle execution follows the ticket', () => {
     expect(view.generation).toBe(1);
   });
 
-  it('LostWakeUp healed by repair: a change that bypassed the API is picked up ("woken")', async () => {
-    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Diverged' })).body;
+  it('a change that bypassed the API is followed too: the table stream wakes the execution', async () => {
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Behind the back' })).body;
     await waitingIn(tk.id, 'New');
-    // change the ticket behind the API's back: no hook wakes the execution
+    // change the ticket behind the API's back: no request, but the stream still carries it
     await db().send(
       new UpdateCommand({
         TableName: tableName,
@@ -145,12 +145,30 @@ describe('the lifecycle execution follows the ticket', () => {
         ExpressionAttributeValues: { ':s': 'open', ':c': 'active', ':one': 1 },
       }),
     );
-    expect((await workflow(tk.id)).body.currentState).toBe('New');
+    await waitingIn(tk.id, 'InProgress');
+  });
+
+  it('LostWakeUp healed by repair: an execution whose recorded wait no longer matches the ticket is woken', async () => {
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Diverged' })).body;
+    await waitingIn(tk.id, 'New');
+    // as if the change that moved the ticket had been dead-lettered: the record says "active", the ticket is "new"
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.lifecycle('life', tk.id),
+        UpdateExpression: 'SET waitingCategory = :c',
+        ExpressionAttributeValues: { ':c': 'active' },
+      }),
+    );
     expect((await t.as('agent').post(`/v1/tickets/${tk.id}/workflow/repair`)).status).toBe(403);
     const repaired = await t.as('lead').post(`/v1/tickets/${tk.id}/workflow/repair`);
     expect(repaired.status).toBe(200);
     expect(repaired.body.action).toBe('woken');
-    await waitingIn(tk.id, 'InProgress');
+    // woken, it read the ticket again and waits where the ticket is, with a record that says so
+    await runtime.settled();
+    const view = await waitingIn(tk.id, 'New');
+    expect((await lifecycleItem(tk.id)).waitingCategory).toBe('new');
+    expect(view.status).toBe('RUNNING');
   });
 
   it('Repair of a stopped execution starts a successor, linked from the ticket, that the ticket drives from then on', async () => {

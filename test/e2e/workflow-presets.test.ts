@@ -51,6 +51,11 @@ describe('boltrics (seed 000)', () => {
     await w.reply('Here is the missing company name.');
     expect(await w.status()).toBe('014-INTAKEREVIEW');
     await w.go('016-READY');
+    // "Assigned to resource" needs the resource: 422 naming the field, then fine once assigned
+    const unassigned = await t.as('agent').post(`/v1/tickets/${draft.id}/transitions`, { to: '020-ASSIGNED' });
+    expect(unassigned.status).toBe(422);
+    expect(unassigned.body.errors).toEqual([{ path: 'assignee', message: 'required by status 020-ASSIGNED' }]);
+    expect((await t.as('agent').patch(`/v1/tickets/${draft.id}`, { assignee: 'agent' })).status).toBe(200);
     await w.go('020-ASSIGNED');
     await w.go('030-ANALYSIS');
     await w.go('035-INFO-NEEDED');
@@ -60,6 +65,9 @@ describe('boltrics (seed 000)', () => {
     await w.go('099-MICROSOFT');
     await w.go('040-SOLUTION');
     await w.go('045-TEST-CUSTOMER');
+    // reopenable from 045: until the feedback period closes it, plus the 30-day window
+    const testing = (await t.as('agent').get(`/v1/tickets/${draft.id}`)).body;
+    expect(Date.parse(testing.reopenableUntil) - Date.parse(testing.statusSince)).toBe((10 + 30) * 86_400_000);
     expect((await t.as('alice').post(`/v1/tickets/${draft.id}/close`)).body.status).toBe('050-CLOSED');
     expect(await w.path()).toEqual([
       '005-WIZARD',
