@@ -16,7 +16,7 @@ import type { Clock, LifecycleRecord, LifecycleRegistry, TicketStore, WorkflowEn
 import type { Ticket } from '../domain/ticket';
 import type { Workflow } from '../domain/workflow';
 import { loadTenant } from '../tickets/tenant-context';
-import { executionArn, executionName, executionNameOf } from './execution-names';
+import { executionArn, executionName, executionNameOf, successorName } from './execution-names';
 
 export interface LifecycleDeps {
   readonly tickets: TicketStore;
@@ -36,7 +36,7 @@ const inputFor = (tenantId: string, ticketId: string) => ({ tenantId, ticketId, 
 // ---------- change side: called by the table's stream after a ticket change has committed ----------
 
 export async function startLifecycle(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<void> {
-  const name = executionName(tenantId, ticket.id, 1);
+  const name = executionName(tenantId, ticket, 1);
   await deps.registry.create(tenantId, ticket.id, executionArn(deps.engine.stateMachineArn, name));
   // Idempotent by name: a retry after a crash between the two calls starts nothing twice.
   await deps.engine.start(name, inputFor(tenantId, ticket.id));
@@ -88,7 +88,7 @@ async function wake(deps: LifecycleDeps, tenantId: string, ticketId: string, tok
 
 async function startSuccessor(deps: LifecycleDeps, tenantId: string, ticketId: string, record: LifecycleRecord): Promise<string | null> {
   const generation = record.generation + 1;
-  const name = executionName(tenantId, ticketId, generation);
+  const name = successorName(executionNameOf(record.executionArn), generation);
   const arn = executionArn(deps.engine.stateMachineArn, name);
   // Only one successor per execution, however many callers race here.
   if (!(await deps.registry.handOver(tenantId, ticketId, record.executionArn, arn, generation))) return null;

@@ -91,7 +91,7 @@ function schedulesOf(ticketId: string): Record<string, string> {
   return out;
 }
 
-const firstExecution = (ticketId: string) => executionName(tenantId, ticketId, 1);
+const firstExecution = (ticketId: string) => executionName(tenantId, { id: ticketId, key: `ACME-${ticketId}` }, 1);
 
 describe('followTicketChanges', () => {
   it('starts the execution of a created ticket and creates its schedules', async () => {

@@ -19,7 +19,7 @@ beforeEach(() => {
   life = { tickets: deps.tickets, settings: deps.settings, registry, engine, clock: deps.clock };
 });
 
-const firstArn = (id: string) => executionArn(engine.stateMachineArn, executionName(tenant, id, 1));
+const firstArn = (id: string) => executionArn(engine.stateMachineArn, executionName(tenant, { id, key: 'ACME-1' }, 1));
 
 describe('the ticket lifecycle service', () => {
   it('names the execution from tenant and ticket and starts it once, however often asked', async () => {
@@ -27,15 +27,17 @@ describe('the ticket lifecycle service', () => {
     deps.tickets.seed(tenant, t);
     await startLifecycle(life, tenant, t);
     await startLifecycle(life, tenant, t);
-    expect(engine.started).toEqual([`acme--${t.id}`]);
+    expect(engine.started).toEqual([`ACME-1--acme--${t.id}`]);
     expect((await registry.get(tenant, t.id))!.executionArn).toBe(firstArn(t.id));
   });
 
-  it('keeps long names within the 80 characters Step Functions allows, still one per tenant and ticket', () => {
+  it('names carry the ticket key; long names stay within the 80 characters Step Functions allows, still one per tenant and ticket', () => {
     const long = 'a'.repeat(64);
-    const name = executionName(long, '01JTICKET0000000000000001', 3);
+    const ticket = { id: '01JTICKET0000000000000001', key: 'ABCDEFGHIJ-9999999999' };
+    const name = executionName(long, ticket, 3);
     expect(name.length).toBeLessThanOrEqual(80);
-    expect(name).not.toBe(executionName(`${'a'.repeat(63)}b`, '01JTICKET0000000000000001', 3));
+    expect(name.startsWith('ABCDEFGHIJ-9999999999--')).toBe(true);
+    expect(name).not.toBe(executionName(`${'a'.repeat(63)}b`, ticket, 3));
   });
 
   it('continues as new before the event and age limits, and only one successor takes over', async () => {
@@ -56,7 +58,7 @@ describe('the ticket lifecycle service', () => {
     ]);
     const record = (await registry.get(tenant, t.id))!;
     expect(record).toMatchObject({ generation: 2, previousExecutions: [arn], executionArn: firstArn(t.id) + '--g2' });
-    expect(engine.started).toEqual([`acme--${t.id}`, `acme--${t.id}--g2`]);
+    expect(engine.started).toEqual([`ACME-1--acme--${t.id}`, `ACME-1--acme--${t.id}--g2`]);
     // the predecessor, reading the ticket again, bows out
     const old = await syncTicket(life, { tenantId: tenant, ticketId: t.id, cycle: 4, executionArn: arn, executionStartTime: startTime });
     expect(old.next).toBe('end');
@@ -107,7 +109,7 @@ describe('the ticket lifecycle service', () => {
     await registry.create(tenant, t.id, firstArn(t.id));
     expect(engine.started).toEqual([]);
     await bringLifecycleInLine(life, tenant, t, workflow);
-    expect(engine.started).toEqual([`acme--${t.id}`]);
+    expect(engine.started).toEqual([`ACME-1--acme--${t.id}`]);
   });
 
   it('no lost wake-up: a change committed before the token was stored is seen by the waiting state itself', async () => {
@@ -141,9 +143,9 @@ describe('the ticket lifecycle service', () => {
     expect((await registry.get(tenant, t.id))!).toMatchObject({ ended: true, state: 'Cancelled' });
     // the same cancelled ticket again (a redelivered record) starts nothing
     await bringLifecycleInLine(life, tenant, t, workflow);
-    expect(engine.started).toEqual([`acme--${t.id}`]);
+    expect(engine.started).toEqual([`ACME-1--acme--${t.id}`]);
     const back = { ...t, status: 'open', category: 'active' as const, version: 2 };
     await bringLifecycleInLine(life, tenant, back, workflow);
-    expect(engine.started.at(-1)).toBe(`acme--${t.id}--g2`);
+    expect(engine.started.at(-1)).toBe(`ACME-1--acme--${t.id}--g2`);
   });
 });

@@ -136,7 +136,7 @@ describe('the table stream consumer (functions/changes/follow-ticket-changes)', 
     const result = await follow(ticketRecord(first, '200'));
 
     expect(result).toEqual({ batchItemFailures: [] });
-    const name = executionName(tenantId, first.id, 1);
+    const name = executionName(tenantId, first, 1);
     expect(sfn).toHaveReceivedCommandOnce(StartExecutionCommand);
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
       stateMachineArn: ENVIRONMENT.STATE_MACHINE_ARN,
@@ -179,7 +179,7 @@ describe('the table stream consumer (functions/changes/follow-ticket-changes)', 
 
   it("reports a ticket whose execution could not be started by its first record's sequence number, and follows the others", async () => {
     sfn
-      .on(StartExecutionCommand, { name: executionName(tenantId, second.id, 1) })
+      .on(StartExecutionCommand, { name: executionName(tenantId, second, 1) })
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: {} }));
 
     const result = await follow(
@@ -191,7 +191,7 @@ describe('the table stream consumer (functions/changes/follow-ticket-changes)', 
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '301' }] });
     // the other ticket of the batch still got its execution
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { name: executionName(tenantId, first.id, 1) });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { name: executionName(tenantId, first, 1) });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 2);
   });
 
