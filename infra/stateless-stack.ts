@@ -159,6 +159,14 @@ export class TicketflowStatelessStack extends Stack {
     }
     this.functions = functions;
 
+    // Routes with a limit of their own (the public third-party callback): tighter than the stage's.
+    const routeSettings = Object.fromEntries(
+      routes
+        .filter((r) => r.throttle)
+        .map((r) => [`${r.method} ${r.path}`, { ThrottlingRateLimit: r.throttle!.rateLimit, ThrottlingBurstLimit: r.throttle!.burstLimit }]),
+    );
+    if (Object.keys(routeSettings).length) (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = routeSettings;
+
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the HTTP API (append /v1/...)',
       value: this.httpApi.apiEndpoint,

@@ -16,7 +16,8 @@ export type DomainErrorKind =
   | 'version-conflict' // 412
   | 'too-large' // 413
   | 'unsupported-media-type' // 415
-  | 'workflow-refused'; // 422
+  | 'workflow-refused' // 422
+  | 'gone'; // 410: a third-party wait that ended or expired
 
 export class DomainError extends Error {
   constructor(
@@ -40,6 +41,7 @@ export const versionConflict = (expected: number, actual: number) =>
 export const tooLarge = (message: string) => new DomainError('too-large', message);
 export const unsupportedMediaType = () => new DomainError('unsupported-media-type', 'The request body must be application/json.');
 export const workflowRefused = (message: string) => new DomainError('workflow-refused', message);
+export const gone = (message: string) => new DomainError('gone', message);
 
 /**
  * Raised by a store when a conditional write lost a race. Use cases either

@@ -5,6 +5,7 @@
 import type { Comment, HistoryEvent, Ticket } from './ticket';
 import type { Locale, Role } from './identity';
 import type { StoredSettings } from './settings';
+import type { ThirdPartyWait } from './third-party';
 
 export interface Page<T> {
   readonly items: T[];
@@ -31,6 +32,8 @@ export interface TicketChange {
   readonly ticket: Ticket;
   readonly events: readonly HistoryEvent[];
   readonly comments: readonly Comment[];
+  /** Third-party waits created or changed with the ticket (same transaction). */
+  readonly waits?: readonly ThirdPartyWait[];
 }
 
 export interface TicketStore {
@@ -45,6 +48,9 @@ export interface TicketStore {
   list(tenantId: string, query: TicketQuery): Promise<Page<Ticket>>;
   listComments(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<Comment>>;
   listHistory(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<HistoryEvent>>;
+  /** The ticket's third-party waits, oldest first. */
+  listWaits(tenantId: string, ticketId: string): Promise<ThirdPartyWait[]>;
+  getWait(tenantId: string, ticketId: string, waitId: string): Promise<ThirdPartyWait | null>;
 }
 
 export interface DirectoryUser {

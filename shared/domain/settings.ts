@@ -21,6 +21,8 @@ export interface TenantSettings {
   readonly sla: {
     response: Record<Priority, number | null>;
     resolution: Record<Severity, number | null>;
+    /** Seed 001: working minutes an urgent ticket may go without a public staff comment. */
+    update: { urgent: number | null };
   };
   readonly feedbackDays: number;
   readonly monitoringDays: number;
@@ -29,7 +31,11 @@ export interface TenantSettings {
 /** What a tenant stored: any subset, deep-merged over the defaults on read. */
 export type StoredSettings = Partial<Omit<TenantSettings, 'contacts' | 'sla'>> & {
   contacts?: Partial<TenantSettings['contacts']>;
-  sla?: { response?: Partial<Record<Priority, number | null>>; resolution?: Partial<Record<Severity, number | null>> };
+  sla?: {
+    response?: Partial<Record<Priority, number | null>>;
+    resolution?: Partial<Record<Severity, number | null>>;
+    update?: Partial<TenantSettings['sla']['update']>;
+  };
 };
 
 const weekdays = (from: string, to: string): TenantSettings['businessHours'] =>
@@ -57,6 +63,8 @@ export function defaultSettings(tenantId: string): TenantSettings {
     sla: {
       response: { urgent: 60, high: 120, normal: 480 },
       resolution: { severe: 1440, high: 4320, medium: 5760, low: 14400, enhancement: null },
+      // seed 001: a status update on an urgent ticket at least every 4 working hours
+      update: { urgent: 240 },
     },
     feedbackDays: 10,
     monitoringDays: 7,
@@ -78,6 +86,7 @@ export function effectiveSettings(tenantId: string, stored: StoredSettings | nul
         sla: {
           response: { ...base.sla.response, ...layer.sla?.response },
           resolution: { ...base.sla.resolution, ...layer.sla?.resolution },
+          update: { ...base.sla.update, ...layer.sla?.update },
         },
       }) as TenantSettings,
     defaultSettings(tenantId),

@@ -17,10 +17,19 @@ export interface TicketLink {
   readonly key: string;
 }
 
+/**
+ * CONTRACT §6: `running` (counting, target ahead), `paused`, `met` (stopped by its stop
+ * condition before the target), `breached` (the target was reached, whether the clock
+ * still counts, pauses or stopped since), `stopped` (ended otherwise before the target,
+ * e.g. cancelled), `none` (no target).
+ */
+export const SLA_STATES = ['running', 'paused', 'met', 'breached', 'stopped', 'none'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
+
 export interface SlaClock {
   readonly targetMinutes: number | null;
   readonly elapsedMinutes: number | null;
-  readonly state: 'running' | 'paused' | 'stopped' | 'none';
+  readonly state: SlaState;
   readonly dueAt: string | null;
   readonly breachedAt: string | null;
 }
@@ -43,7 +52,11 @@ export interface Ticket {
   readonly updatedAt: string;
   readonly submittedAt: string | null;
   readonly version: number;
-  readonly sla: { readonly response: SlaClock; readonly resolution: SlaClock };
+  /**
+   * As of the answer (the SLA engine computes them from `categoryLog`); stored copies are placeholders.
+   * `update` (seed 001 status updates) is always in answers; stored tickets may lack it.
+   */
+  readonly sla: { readonly response: SlaClock; readonly resolution: SlaClock; readonly update?: SlaClock };
   readonly escalation: {
     readonly level: number;
     readonly escalatedAt: string | null;
@@ -60,6 +73,13 @@ export interface Ticket {
   readonly lastTouchedAt?: string;
   /** The category over time since submission: what the SLA clocks are computed from. */
   readonly categoryLog?: readonly { readonly at: string; readonly category: Category }[];
+  /**
+   * Seed 001: when the ticket last became priority `urgent` (null while it is not). Absent on a
+   * ticket that was urgent from its creation: its status-update clock starts at the submission.
+   */
+  readonly urgentSince?: string | null;
+  /** The last public comment by support staff: it starts a new status-update cycle of an urgent ticket. */
+  readonly lastPublicStaffCommentAt?: string;
   /** What the automations already did, so each happens once. */
   readonly automation?: TicketAutomation;
 }
@@ -71,6 +91,10 @@ export interface TicketAutomation {
   readonly slaBreached: { readonly response?: string; readonly resolution?: string };
   /** The end of the urgent monitoring period was announced. */
   readonly monitoringEnded?: boolean;
+  /** Seed 001 status updates: the start of the cycle whose 75 % reminder was sent (each cycle once). */
+  readonly updateWarned?: string;
+  /** Seed 001 status updates: the start of the cycle whose breach was recorded (each cycle once). */
+  readonly updateBreached?: string;
 }
 
 export const NO_AUTOMATION: TicketAutomation = { reminders: 0, slaWarned: {}, slaBreached: {} };
@@ -101,7 +125,9 @@ export type HistoryEventType =
   | 'reminder'
   | 'sla-warning'
   | 'sla-breached'
-  | 'automation';
+  | 'automation'
+  | 'third-party-requested'
+  | 'third-party-answered';
 
 export interface HistoryEvent {
   readonly id: string;

@@ -51,6 +51,12 @@ export interface WorkflowRules {
     readonly closeAfterDays: number;
     readonly to: string;
   };
+  /**
+   * A third party's `solved` or `needs-info` answer ends its wait and moves the ticket to
+   * `to` (boltrics 030-ANALYSIS, jira-partner en-cours, assu in-behandeling); `to: null`
+   * returns it to the status the wait was entered from (provider).
+   */
+  readonly onThirdPartyReply?: { readonly to: string | null };
   /** A resolution-SLA breach moves the ticket here (assu: geescaleerd). */
   readonly onResolutionBreach?: string;
   /** Who hears of what (seed 004 rules); `onCreate: always` where the seed confirms every submission (default except-portal). */
@@ -164,6 +170,8 @@ export function validateWorkflowDefinition(def: WorkflowDefinition): { path: str
   });
   if (r.draftStatus !== null && def.statuses.find((s) => s.id === r.draftStatus)?.category !== 'draft')
     problems.push({ path: 'rules.draftStatus', message: 'the draft status must have category draft' });
+  const replyTo = r.onThirdPartyReply?.to;
+  if (replyTo && !def.statuses.some((s) => s.id === replyTo)) problems.push({ path: 'rules.onThirdPartyReply.to', message: `no status ${replyTo}` });
   if (r.onResolutionBreach !== undefined && def.statuses.find((s) => s.id === r.onResolutionBreach)?.category !== 'active')
     problems.push({ path: 'rules.onResolutionBreach', message: 'a breach must move the ticket to an active status' });
   return problems;

@@ -28,6 +28,8 @@ export interface RequestContext<B, Q> {
   readonly params: Readonly<Record<string, string>>;
   /** The version from `If-Match`, or null when absent or `*`. */
   readonly expectedVersion: number | null;
+  /** The API's base URL as the client reached it (for links the answer hands out). */
+  readonly origin: string;
 }
 
 export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
@@ -127,28 +129,59 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
   const handle = async (event: HttpEvent): Promise<HttpResponse> => {
     const caller = tenantCaller(event);
     logger.appendKeys({ tenantId: caller.tenantId });
-    const params: Record<string, string> = {};
-    for (const [name, schema] of Object.entries(spec.params ?? {})) {
-      const parsed = schema.safeParse(decodePathParameter(event.pathParameters?.[name]));
-      if (!parsed.success) throw new DomainError('not-found', 'Not found.');
-      params[name] = parsed.data;
-    }
+    const { params, query, body } = parseRequest(event, spec);
     // The ticket as the caller named it (id or key): never its text.
     if (params.id) logger.appendKeys({ ticketKey: params.id });
-    let query: unknown = undefined;
-    if (spec.query) {
-      const parsed = spec.query.safeParse(event.queryStringParameters ?? {});
-      if (!parsed.success) throw invalid('The query string is invalid.', fieldErrors(parsed.error, event.queryStringParameters ?? {}, ['query']));
-      query = parsed.data;
-    }
-    const body = spec.body ? parseBody(event, spec.body) : undefined;
-    const request = { caller, body, query, params, expectedVersion: expectedVersion(event) } as RequestContext<Infer<B>, Infer<Q>>;
+    const request = { caller, body, query, params, expectedVersion: expectedVersion(event), origin: originOf(event) } as RequestContext<Infer<B>, Infer<Q>>;
     const key = header(event, 'idempotency-key');
     if (!spec.idempotency || key === undefined) return respond(await run(request));
     if (!IDEMPOTENCY_KEY.test(key)) throw invalid('Idempotency-Key must be 1–255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid' }]);
     return idempotent(spec.idempotency, caller, key, event, () => run(request));
   };
 
+  return answering(handle);
+}
+
+/**
+ * A route without the JWT authorizer (a third party's callback): no caller, no tenant from
+ * a token; whatever it acts on is named by what the path carries, and checked by the use case.
+ */
+export function publicRoute<B extends z.ZodType | undefined = undefined>(
+  spec: Pick<RouteSpec<B, undefined>, 'body' | 'params'>,
+  run: (request: { body: Infer<B>; params: Readonly<Record<string, string>> }) => Promise<HttpResult>,
+) {
+  return answering(async (event) => {
+    const { params, body } = parseRequest(event, spec);
+    return respond(await run({ body: body as Infer<B>, params }));
+  });
+}
+
+/** Path parameters (a bad one is a 404: it names nothing that exists), query and body, each against its schema. */
+function parseRequest(event: HttpEvent, spec: { params?: RouteSpec<never, never>['params']; query?: z.ZodType; body?: z.ZodType }) {
+  const params: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(spec.params ?? {})) {
+    const parsed = schema.safeParse(decodePathParameter(event.pathParameters?.[name]));
+    if (!parsed.success) throw new DomainError('not-found', 'Not found.');
+    params[name] = parsed.data;
+  }
+  let query: unknown = undefined;
+  if (spec.query) {
+    const parsed = spec.query.safeParse(event.queryStringParameters ?? {});
+    if (!parsed.success) throw invalid('The query string is invalid.', fieldErrors(parsed.error, event.queryStringParameters ?? {}, ['query']));
+    query = parsed.data;
+  }
+  const body = spec.body ? parseBody(event, spec.body) : undefined;
+  return { params, query, body };
+}
+
+/** The API's own base URL as the client reached it (API Gateway sets the Host and X-Forwarded-Proto headers). */
+function originOf(event: HttpEvent): string {
+  const proto = header(event, 'x-forwarded-proto') ?? 'http';
+  return `${proto}://${header(event, 'host') ?? event.requestContext.domainName}`;
+}
+
+/** Every failure becomes problem+json in one place; one log line per request, no bodies. */
+function answering(handle: (event: HttpEvent) => Promise<HttpResponse>) {
   return instrumented<HttpEvent, HttpResponse>(async (event) => {
     const started = Date.now();
     let response: HttpResponse;

@@ -13,6 +13,7 @@ const ticketPage = S.pageOf(S.TicketSchema).meta({ id: 'TicketPage' });
 const commentPage = S.pageOf(S.CommentSchema).meta({ id: 'CommentPage' });
 const historyPage = S.pageOf(S.HistoryEventSchema).meta({ id: 'HistoryPage' });
 const userPage = S.pageOf(S.UserSchema).meta({ id: 'UserPage' });
+const thirdPartyList = z.object({ items: z.array(S.ThirdPartyWaitSchema) }).meta({ id: 'ThirdPartyWaitList' });
 
 /** What each route takes and returns, by operationId; the route table says where it lives. */
 const OPERATIONS: Record<string, Operation> = {
@@ -38,6 +39,9 @@ const OPERATIONS: Record<string, Operation> = {
   splitTicket: { body: S.SplitBody, response: S.TicketSchema, status: 201 },
   getTicketWorkflow: { response: S.WorkflowExecutionSchema },
   repairTicketWorkflow: { body: S.EmptyBody, response: S.WorkflowRepairSchema },
+  requestThirdParty: { body: S.ThirdPartyRequestBody, response: S.ThirdPartyCreatedSchema, status: 201 },
+  listThirdParty: { response: thirdPartyList },
+  answerThirdParty: { body: S.ThirdPartyAnswerBody, response: S.ThirdPartyAnsweredSchema, status: 202 },
 };
 
 const PROBLEM_STATUSES: Record<string, string> = {
@@ -49,6 +53,7 @@ const PROBLEM_STATUSES: Record<string, string> = {
   '412': 'If-Match does not match the ticket version',
   '413': 'Body too large',
   '415': 'Body is not JSON',
+  '410': 'The third-party wait ended or expired',
   '422': 'Refused by the workflow',
   '429': 'Throttled',
 };

@@ -11,6 +11,7 @@ const STATUS: Record<DomainErrorKind, { status: number; title: string }> = {
   'too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'workflow-refused': { status: 422, title: 'Refused by the workflow' },
+  gone: { status: 410, title: 'Gone' },
 };
 
 /** AWS throttling errors (after the SDK's own retries): the client should slow down, not see a defect. */

@@ -25,6 +25,8 @@ export interface RouteDefinition {
   readonly stateMachine?: readonly StateMachineAccess[];
   /** Keeps the ticket's schedules itself (only the repair route: it does not change the ticket). */
   readonly timers?: true;
+  /** A tighter limit than the stage's (requests/s and burst), for a route without the authorizer. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /** `start`: StartExecution; `respond`: SendTaskSuccess; `describe`: DescribeExecution; `stop`: StopExecution. */
@@ -224,6 +226,34 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Bring a stopped, failed or diverged execution back in line with the ticket (lead, admin)',
     stateMachine: ['start', 'respond', 'describe', 'stop'],
     timers: true,
+  }),
+  route({
+    operationId: 'requestThirdParty',
+    method: 'POST',
+    path: '/v1/tickets/{id}/third-party',
+    entry: 'functions/tickets/request-third-party.ts',
+    auth: 'jwt',
+    tableAccess: 'readwrite',
+    summary: 'Ask a third party: a wait with a callback URL (staff)',
+  }),
+  route({
+    operationId: 'listThirdParty',
+    method: 'GET',
+    path: '/v1/tickets/{id}/third-party',
+    entry: 'functions/tickets/list-third-party.ts',
+    auth: 'jwt',
+    tableAccess: 'read',
+    summary: "The ticket's third-party waits (staff)",
+  }),
+  route({
+    operationId: 'answerThirdParty',
+    method: 'POST',
+    path: '/v1/third-party/{token}',
+    entry: 'functions/third-party/answer-third-party.ts',
+    auth: 'none',
+    tableAccess: 'readwrite',
+    summary: "A third party's answer at its callback URL (no account: the URL's token is the credential)",
+    throttle: { rateLimit: 5, burstLimit: 20 },
   }),
   route({
     operationId: 'listHistory',

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { MAX_SLA_TARGET_MINUTES } from '../sla/sla-limits';
 import { LOCALES, ROLES } from '../domain/identity';
+import { SLA_STATES } from '../domain/ticket';
+import { THIRD_PARTY_OUTCOMES } from '../domain/third-party';
 import { CATEGORIES, REQUIRABLE_FIELDS, TICKET_TYPES } from '../domain/workflow';
 
 export const LIMITS = { bodyBytes: 256 * 1024, subjectChars: 200, commentChars: 64 * 1024 } as const;
@@ -123,6 +125,7 @@ export const WorkflowDefinitionSchema = z
           to: z.string(),
         })
         .optional(),
+      onThirdPartyReply: z.strictObject({ to: z.string().min(1).nullable() }).optional(),
       onResolutionBreach: z.string().optional(),
       notifications: z.strictObject({ onCreate: z.enum(['always', 'except-portal']) }).optional(),
     }),
@@ -150,6 +153,7 @@ export const SettingsBody = z
       .strictObject({
         response: z.strictObject({ urgent: minutes, high: minutes, normal: minutes }).partial(),
         resolution: z.strictObject({ severe: minutes, high: minutes, medium: minutes, low: minutes, enhancement: minutes }).partial(),
+        update: z.strictObject({ urgent: minutes.describe('seed 001: working minutes an urgent ticket may go without a public staff comment') }).partial(),
       })
       .partial(),
     feedbackDays: z.number().int().min(0).max(365),
@@ -207,8 +211,12 @@ export const TicketListQuery = PageQuery.extend({
 const slaClock = z.object({
   targetMinutes: z.number().int().nullable(),
   elapsedMinutes: z.number().int().nullable(),
-  state: z.enum(['running', 'paused', 'stopped', 'none']),
-  dueAt: isoTime.nullable(),
+  state: z
+    .enum(SLA_STATES)
+    .describe(
+      'running (counting, target ahead), paused, met (stopped by its stop condition before the target), breached (the target was reached, whatever the clock does since), stopped (ended otherwise before the target, e.g. cancelled), none (no target; update: the ticket is not urgent)',
+    ),
+  dueAt: isoTime.nullable().describe('where a counting clock reaches its target (in the past once breached); null unless counting'),
   breachedAt: isoTime.nullable(),
 });
 
@@ -231,7 +239,13 @@ export const TicketSchema = z
     updatedAt: isoTime,
     submittedAt: isoTime.nullable(),
     version: z.number().int(),
-    sla: z.object({ response: slaClock, resolution: slaClock }),
+    sla: z.object({
+      response: slaClock,
+      resolution: slaClock,
+      update: slaClock.describe(
+        'seed 001: working time since the last public staff comment (or since it became urgent) of an urgent ticket; state none when it is not urgent',
+      ),
+    }),
     escalation: z.object({
       level: z.number().int(),
       escalatedAt: isoTime.nullable(),
@@ -247,12 +261,16 @@ export const TicketSchema = z
       .array(z.object({ at: isoTime, category: z.enum(CATEGORIES) }))
       .optional()
       .describe('extension: the category over time since submission, what the SLA clocks are computed from'),
+    urgentSince: isoTime.nullable().optional().describe('extension: when the ticket last became urgent (absent when urgent from its creation)'),
+    lastPublicStaffCommentAt: isoTime.optional().describe("extension: the last public staff comment, which starts an urgent ticket's next status-update cycle"),
     automation: z
       .object({
         reminders: z.number().int(),
         slaWarned: z.object({ response: isoTime.optional(), resolution: isoTime.optional() }),
         slaBreached: z.object({ response: isoTime.optional(), resolution: isoTime.optional() }),
         monitoringEnded: z.boolean().optional(),
+        updateWarned: isoTime.optional().describe('the start of the status-update cycle whose 75 % reminder was sent'),
+        updateBreached: isoTime.optional().describe('the start of the status-update cycle whose breach was recorded'),
       })
       .optional()
       .describe('extension: what the automations already did, so each happens once'),
@@ -318,3 +336,46 @@ export const WorkflowRepairSchema = WorkflowExecutionSchema.extend({
 }).meta({ id: 'WorkflowRepair' });
 
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** `POST /v1/tickets/{id}/third-party` (staff): ask a third party and wait on its answer. */
+export const ThirdPartyRequestBody = z
+  .strictObject({
+    party: nonBlank(200),
+    reference: nonBlank(200),
+    email: z.email().max(254).optional(),
+    expiresInDays: z.number().int().min(1).max(365).optional(),
+    to: z.string().min(1).max(100).optional(),
+  })
+  .meta({ id: 'ThirdPartyRequest' });
+
+/** The third party's answer at its callback URL. */
+export const ThirdPartyAnswerBody = z
+  .strictObject({ message: nonBlank(LIMITS.commentChars), outcome: z.enum(THIRD_PARTY_OUTCOMES) })
+  .meta({ id: 'ThirdPartyAnswer' });
+
+/** The callback URL's token: tenant, ticket, wait and secret, dot-separated, URL-safe. */
+export const CallbackTokenParam = z
+  .string()
+  .min(1)
+  .max(400)
+  .regex(/^[A-Za-z0-9._-]+$/);
+
+export const ThirdPartyWaitSchema = z
+  .object({
+    id: z.string(),
+    party: z.string(),
+    reference: z.string(),
+    email: z.string().nullable(),
+    createdAt: isoTime,
+    expiresAt: isoTime,
+    state: z.enum(['waiting', 'answered', 'ended', 'expired']),
+    answeredAt: isoTime.nullable(),
+    enteredFrom: z.string().nullable(),
+  })
+  .meta({ id: 'ThirdPartyWait' });
+
+export const ThirdPartyCreatedSchema = ThirdPartyWaitSchema.extend({
+  callbackUrl: z.url().describe('Shown once: the token it carries is stored only as a hash'),
+}).meta({ id: 'ThirdPartyCreated' });
+
+export const ThirdPartyAnsweredSchema = z.object({ state: z.enum(['waiting', 'answered', 'ended', 'expired']) }).meta({ id: 'ThirdPartyAnswered' });

@@ -30,7 +30,7 @@ export function slaReachProblems(settings: Pick<TenantSettings, 'coverage' | 'bu
   const lost = settings.coverage === '24x7' ? 0 : settings.holidays.length * longestDay;
   const reachable = Math.max(0, weekly * WEEKS_PER_YEAR * MAX_SLA_REACH_YEARS - lost);
   const problems: FieldError[] = [];
-  for (const metric of ['response', 'resolution'] as const) {
+  for (const metric of ['response', 'resolution', 'update'] as const) {
     for (const [level, target] of Object.entries(settings.sla[metric] as Record<string, number | null>)) {
       if (target === null || target <= reachable) continue;
       problems.push({

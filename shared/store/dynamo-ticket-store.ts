@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalid, StaleWrite } from '../domain/errors';
 import type { Page, PageRequest, TicketChange, TicketQuery, TicketStore } from '../domain/ports';
+import type { ThirdPartyWait } from '../domain/third-party';
 import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
 import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
 import { keys, LIST_INDEXES } from './table-design';
@@ -139,6 +140,33 @@ export class DynamoTicketStore implements TicketStore {
     return this.listCollection<HistoryEvent>(tenantId, ticketId, 'H#', page, includeInternal);
   }
 
+  async listWaits(tenantId: string, ticketId: string): Promise<ThirdPartyWait[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':prefix': 'TP#' },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    reportCapacity(this.onCapacity, 'listWaits', 'read', out.ConsumedCapacity);
+    return (out.Items ?? []).map((i) => withoutKeys<ThirdPartyWait>(i));
+  }
+
+  async getWait(tenantId: string, ticketId: string, waitId: string): Promise<ThirdPartyWait | null> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.thirdPartyWait(tenantId, ticketId, waitId),
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    reportCapacity(this.onCapacity, 'getWait', 'read', out.ConsumedCapacity);
+    return out.Item ? withoutKeys<ThirdPartyWait>(out.Item) : null;
+  }
+
   /** Comments and history live in the ticket's own partition, oldest first. */
   private async listCollection<T>(tenantId: string, ticketId: string, prefix: string, page: PageRequest, includeInternal: boolean): Promise<Page<T>> {
     const pk = keys.ticketPartition(tenantId, ticketId);
@@ -194,6 +222,10 @@ export class DynamoTicketStore implements TicketStore {
     return [
       ...change.events.map((e) => append(keys.history(tenantId, ticketId, e.id), 'history', e)),
       ...change.comments.map((c) => append(keys.comment(tenantId, ticketId, c.id), 'comment', c)),
+      // A wait changes only with its ticket, whose version condition already serializes writers.
+      ...(change.waits ?? []).map((w) => ({
+        Put: { TableName: this.tableName, Item: { ...keys.thirdPartyWait(tenantId, ticketId, w.id), entity: 'thirdPartyWait', ...w } },
+      })),
     ];
   }
 

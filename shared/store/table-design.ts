@@ -6,7 +6,7 @@
  * Item collections
  *  - ticket:   pk T#<tid>#TK#<ticketId>, sk "TICKET" | "C#<ulid>" (comment) | "H#<ulid>" (history)
  *              | "LIFECYCLE" (its Step Functions execution and waiting task token)
- *              | "TIMERS" (its EventBridge Scheduler schedules)
+ *              | "TIMERS" (its EventBridge Scheduler schedules) | "TP#<ulid>" (a third-party wait)
  *  - key map:  pk T#<tid>#KEY#<ACME-42>, sk "KEY"     (consistent lookup by ticket key)
  *  - counter:  pk T#<tid>, sk "COUNTER#TICKET"         (per-tenant key sequence)
  *  - settings: pk T#<tid>, sk "SETTINGS"
@@ -68,6 +68,8 @@ export const keys = {
   }),
   /** The ticket's execution and its waiting token, beside the ticket. */
   lifecycle: (tid: string, ticketId: string) => ({ pk: `${tenant(tid)}#TK#${ticketId}`, sk: 'LIFECYCLE' }),
+  /** A third-party wait of the ticket (its callback secret only as a hash). */
+  thirdPartyWait: (tid: string, ticketId: string, waitId: string) => ({ pk: `${tenant(tid)}#TK#${ticketId}`, sk: `TP#${waitId}` }),
   /** The ticket's schedules (kind → due instant). */
   timers: (tid: string, ticketId: string) => ({ pk: `${tenant(tid)}#TK#${ticketId}`, sk: 'TIMERS' }),
   ticketKey: (tid: string, ticketKey: string) => ({ pk: `${tenant(tid)}#KEY#${ticketKey}`, sk: 'KEY' }),

@@ -1,6 +1,7 @@
 import { StaleWrite, versionConflict } from '../domain/errors';
-import { SYSTEM_SUB, type TenantCaller } from '../domain/identity';
+import { isStaff, SYSTEM_SUB, type Role, type TenantCaller } from '../domain/identity';
 import type { TicketChange } from '../domain/ports';
+import type { ThirdPartyWait } from '../domain/third-party';
 import { NO_AUTOMATION, type Comment, type HistoryEvent, type Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
 import { findVisibleTicket } from './find-visible-ticket';
@@ -15,6 +16,8 @@ export interface Decision {
   readonly patch: Partial<Ticket>;
   readonly events: readonly Omit<HistoryEvent, 'id' | 'at' | 'version'>[];
   readonly comments?: readonly Omit<Comment, 'id' | 'createdAt'>[];
+  /** Third-party waits created or changed with the ticket. */
+  readonly waits?: readonly ThirdPartyWait[];
 }
 
 export interface MutationRequest {
@@ -69,20 +72,27 @@ function withNotifications(current: Ticket, decision: Decision, caller: TenantCa
 
 /**
  * Bookkeeping every change carries: when the status was entered, the category
- * log the SLA is computed from (from submission on), and the last touch by a
- * person, which restarts the untouched-timers.
+ * log the SLA is computed from (from submission on), the last touch by a
+ * person, which restarts the untouched-timers, and for seed 001's status-update
+ * clock when the ticket became urgent and its last public staff comment.
  */
-function bookkeeping(current: Ticket, next: Ticket, caller: TenantCaller, at: string): Partial<Ticket> {
+function bookkeeping(current: Ticket, next: Ticket, caller: TenantCaller, at: string, comments: readonly Comment[]): Partial<Ticket> {
   const statusChanged = next.status !== current.status;
   const submitted = next.category !== 'draft';
   const log = current.categoryLog ?? [];
   const categoryLog = submitted && (log.length === 0 || log.at(-1)!.category !== next.category) ? [...log, { at, category: next.category }] : log;
   const person = caller.sub !== SYSTEM_SUB;
+  const becameUrgent = next.priority === 'urgent' && current.priority !== 'urgent';
+  const leftUrgent = current.priority === 'urgent' && next.priority !== 'urgent';
+  const staffUpdate = comments.some((c) => c.visibility === 'public' && isStaff(c.author.role as Role));
   return {
     statusSince: statusChanged ? at : (current.statusSince ?? current.createdAt),
     categoryLog,
     lastTouchedAt: person ? at : (current.lastTouchedAt ?? current.createdAt),
     automation: { ...NO_AUTOMATION, ...current.automation, ...next.automation, ...(person ? { reminders: 0 } : {}) },
+    // set when the priority becomes urgent, cleared when it stops being urgent
+    ...(becameUrgent || leftUrgent ? { urgentSince: becameUrgent ? at : null } : {}),
+    ...(staffUpdate ? { lastPublicStaffCommentAt: at } : {}),
   };
 }
 
@@ -99,5 +109,5 @@ function materialize(deps: TicketDeps, current: Ticket, decision: Decision, now:
     ...(e.type === 'comment-added' && comments.length > 0 && !e.commentId ? { commentId: comments[0]!.id } : {}),
   }));
   const next = { ...current, ...decision.patch, version, updatedAt: at };
-  return { ticket: { ...next, ...bookkeeping(current, next, caller, at) }, events, comments };
+  return { ticket: { ...next, ...bookkeeping(current, next, caller, at, comments) }, events, comments, waits: decision.waits ?? [] };
 }

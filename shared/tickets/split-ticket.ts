@@ -26,7 +26,14 @@ export async function splitTicket(
       description: input.description,
       type: original.type,
       severity: original.severity,
-      priority: original.priority,
+      // Urgency is never inherited, so the new ticket's priority and escalation.urgent agree
+      // (before: priority urgent with escalation.urgent false, half inside seed 001's urgent
+      // procedure). Seed 001 splits a ticket "so the urgent issue appears in a dedicated
+      // ticket": urgency is decided per problem, by the urgent questionnaire (POST …/escalate),
+      // and what it decided belongs to the original ticket. A split-off problem from an urgent
+      // ticket starts as `high` (how seed 001 processes what is not urgent) and not urgent;
+      // should it be the urgent one, staff escalate it with the questionnaire.
+      priority: original.priority === 'urgent' ? 'high' : original.priority,
       channel: original.channel === 'email' ? 'api' : original.channel,
       requester: original.requester.id,
     },

@@ -82,5 +82,6 @@ export function combine(a: Decision, b: Decision): Decision {
     patch: { ...a.patch, ...b.patch },
     events: [...a.events, ...b.events],
     comments: [...(a.comments ?? []), ...(b.comments ?? [])],
+    waits: [...(a.waits ?? []), ...(b.waits ?? [])],
   };
 }

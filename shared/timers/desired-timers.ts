@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Ticket } from '../domain/ticket';
-import { evaluateTicketSla } from '../sla/ticket-sla';
+import { SLA_WARNING_RATIO, type SlaMetric, type SlaWakeUp } from '../sla/sla-clock';
+import { evaluateTicketSla, updateCycleStart } from '../sla/ticket-sla';
 import type { TenantContext } from '../tickets/tenant-context';
 
 export const TIMER_KINDS = [
@@ -8,6 +9,8 @@ export const TIMER_KINDS = [
   'sla-response-breach',
   'sla-resolution-warning',
   'sla-resolution-breach',
+  'sla-update-warning',
+  'sla-update-breach',
   'reminder',
   'auto-close',
   'feedback-close',
@@ -35,18 +38,16 @@ export function desiredTimers(ticket: Ticket, tenant: TenantContext, now: Date):
   const sla = evaluateTicketSla(ticket, settings, now);
   if (sla) {
     for (const metric of ['response', 'resolution'] as const) {
-      const m = sla.evaluation[metric];
-      const wake = sla.wakeUps[metric];
-      if (!done.slaBreached[metric]) {
-        // a breach that already happened but was never recorded is due at once
-        const breach = m.breachedAt ?? wake.breachAt;
-        if (breach) out[`sla-${metric}-breach`] = breach;
-      }
-      if (!done.slaWarned[metric] && !done.slaBreached[metric] && m.breachedAt === null) {
-        const passed = m.state === 'running' && m.targetMinutes !== null && m.elapsedMinutes >= m.targetMinutes * 0.75;
-        const warning = wake.warningAt ?? (passed ? now : null);
-        if (warning) out[`sla-${metric}-warning`] = warning;
-      }
+      const due = slaTimers(sla.evaluation[metric], sla.wakeUps[metric], !!done.slaWarned[metric], !!done.slaBreached[metric], now);
+      if (due.breach) out[`sla-${metric}-breach`] = due.breach;
+      if (due.warning) out[`sla-${metric}-warning`] = due.warning;
+    }
+    // Seed 001 status updates: one reminder and one breach per cycle (a public staff comment starts the next one).
+    const cycle = updateCycleStart(ticket);
+    if (cycle !== null) {
+      const due = slaTimers(sla.evaluation.update, sla.wakeUps.update, done.updateWarned === cycle, done.updateBreached === cycle, now);
+      if (due.breach) out['sla-update-breach'] = due.breach;
+      if (due.warning) out['sla-update-warning'] = due.warning;
     }
   }
 
@@ -65,5 +66,22 @@ export function desiredTimers(ticket: Ticket, tenant: TenantContext, now: Date):
     out['reopen-window-end'] = new Date(ticket.reopenableUntil);
   if (ticket.escalation.urgent && ticket.escalation.monitoringUntil && ticket.category === 'resolved' && !done.monitoringEnded)
     out['monitoring-end'] = new Date(ticket.escalation.monitoringUntil);
+  return out;
+}
+
+/** A metric's warning and breach timers, unless already done; a reached instant that was never acted on is due at once. */
+function slaTimers(m: SlaMetric, wake: SlaWakeUp, warned: boolean, breached: boolean, now: Date): { warning?: Date; breach?: Date } {
+  const out: { warning?: Date; breach?: Date } = {};
+  if (m.targetMinutes === null) return out;
+  if (!breached) {
+    // a breach that already happened but was never recorded is due at once
+    const breach = m.breachedAt ?? wake.breachAt;
+    if (breach) out.breach = breach;
+  }
+  if (!warned && !breached && m.breachedAt === null) {
+    const passed = m.counting && m.elapsedMs >= m.targetMinutes * 60_000 * SLA_WARNING_RATIO;
+    const warning = wake.warningAt ?? (passed ? now : null);
+    if (warning) out.warning = warning;
+  }
   return out;
 }

@@ -6,6 +6,7 @@ import type { TicketDeps } from '../tickets/deps';
 import { mutateTicket, type Decision } from '../tickets/mutate-ticket';
 import { combine, enterStatus } from '../tickets/status-change';
 import type { TenantContext } from '../tickets/tenant-context';
+import { updateCycleStart } from '../sla/ticket-sla';
 import { desiredTimers, TIMER_KINDS, type TimerKind } from './desired-timers';
 import { syncTimers, type TimerDeps } from './sync-timers';
 import { TIMER_TEXTS } from './timer-texts';
@@ -41,22 +42,47 @@ export async function fireTimer(deps: FireTimerDeps, payload: TimerPayload): Pro
   const ticket = await deps.tickets.get(payload.tenantId, payload.ticketId);
   if (!ticket) return 'gone';
   if (kind === 'reopen-window-end') return endReopenWindow(deps, caller, ticket);
-  try {
-    await mutateTicket(deps, { caller, idOrKey: ticket.id, expectedVersion: null }, (current, tenant, now) => {
-      const due = desiredTimers(current, tenant, now)[kind];
-      if (!due || due.getTime() > now.getTime()) throw new NotDue();
-      return act(kind, current, tenant, caller, now);
-    });
-    return 'acted';
-  } catch (error) {
-    if (!(error instanceof NotDue)) throw error;
-    // A stale schedule (the ticket moved on): bring the ticket's schedules in line again.
-    await syncTimers(deps.timers, payload.tenantId, ticket);
-    return 'not-due';
+  // The assignee's e-mail from the directory (null: not in it), looked up before deciding: a decision does no I/O.
+  const emails = new Map<string, string | null>();
+  const lookUp = async (userId: string) => emails.set(userId, (await deps.users.get(payload.tenantId, userId))?.email ?? null);
+  if (ticket.assignee && (kind === 'sla-update-warning' || kind === 'sla-update-breach')) await lookUp(ticket.assignee);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await mutateTicket(deps, { caller, idOrKey: ticket.id, expectedVersion: null }, (current, tenant, now) => {
+        const due = desiredTimers(current, tenant, now)[kind];
+        if (!due || due.getTime() > now.getTime()) throw new NotDue();
+        return act(kind, current, tenant, caller, now, emails);
+      });
+      return 'acted';
+    } catch (error) {
+      // The ticket was assigned to someone else meanwhile: look them up, then decide again.
+      if (error instanceof UnknownAssignee && attempt < 5) {
+        await lookUp(error.userId);
+        continue;
+      }
+      if (!(error instanceof NotDue)) throw error;
+      // A stale schedule (the ticket moved on): bring the ticket's schedules in line again.
+      await syncTimers(deps.timers, payload.tenantId, ticket);
+      return 'not-due';
+    }
   }
 }
 
-function act(kind: TimerKind, ticket: Ticket, tenant: TenantContext, caller: TenantCaller, now: Date): Decision {
+class UnknownAssignee extends Error {
+  constructor(readonly userId: string) {
+    super(`assignee ${userId} not looked up yet`);
+  }
+}
+
+/** The assignee's e-mail, null when unassigned or not in the directory. */
+function assigneeEmail(ticket: Ticket, emails: ReadonlyMap<string, string | null>): string | null {
+  if (!ticket.assignee) return null;
+  const email = emails.get(ticket.assignee);
+  if (email === undefined) throw new UnknownAssignee(ticket.assignee);
+  return email;
+}
+
+function act(kind: TimerKind, ticket: Ticket, tenant: TenantContext, caller: TenantCaller, now: Date, emails: ReadonlyMap<string, string | null>): Decision {
   const at = now.toISOString();
   const done = ticket.automation ?? { reminders: 0, slaWarned: {}, slaBreached: {} };
   const rules = tenant.workflow.definition.rules;
@@ -87,6 +113,30 @@ function act(kind: TimerKind, ticket: Ticket, tenant: TenantContext, caller: Ten
       return target && open && ticket.status !== target
         ? combine(recorded, enterStatus(ticket, target, tenant, caller, now, { reason: 'resolution-sla-breached' }))
         : recorded;
+    }
+    case 'sla-update-warning':
+    case 'sla-update-breach': {
+      // Seed 001: an urgent ticket owes a status update. Once per cycle (named by its start):
+      // at 75 % the assignee is reminded (else the team lead); the breach tells both and is recorded.
+      const cycle = updateCycleStart(ticket);
+      if (cycle === null) throw new NotDue();
+      const assignee = assigneeEmail(ticket, emails);
+      if (kind === 'sla-update-warning') {
+        return {
+          patch: { automation: { ...done, updateWarned: cycle } },
+          events: [
+            { type: 'sla-warning', actor: systemActor, visibility: 'internal', reason: 'update' },
+            ...notice([assignee ?? contacts.teamLead], 'sla-warning:update'),
+          ],
+        };
+      }
+      return {
+        patch: { automation: { ...done, updateBreached: cycle } },
+        events: [
+          { type: 'sla-breached', actor: systemActor, visibility: 'internal', reason: 'update' },
+          ...notice([assignee, contacts.teamLead], 'sla-breach:update'),
+        ],
+      };
     }
     case 'reminder': {
       const days = rules.untouched!.remindAfterDays[done.reminders]!;

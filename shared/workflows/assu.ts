@@ -44,6 +44,7 @@ export const ASSU: WorkflowDefinition = {
     // The customer closes a ticket only when it is truly solved: there is no reopen after gesloten.
     onCustomerReopen: { from: SOLVED, to: 'actief', windowDays: 0 },
     onResolutionBreach: 'geescaleerd',
+    onThirdPartyReply: { to: 'in-behandeling' },
     notifications: { onCreate: 'except-portal' },
   },
 };

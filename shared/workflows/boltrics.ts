@@ -54,6 +54,7 @@ export const BOLTRICS: WorkflowDefinition = {
     onCustomerConfirm: { '045-TEST-CUSTOMER': '050-CLOSED' },
     onCustomerReopen: { from: ['045-TEST-CUSTOMER', '050-CLOSED'], to: '017-REOPENED', windowDays: 30 },
     feedbackTimeout: { from: ['045-TEST-CUSTOMER'], to: '050-CLOSED' },
+    onThirdPartyReply: { to: '030-ANALYSIS' },
     notifications: { onCreate: 'always' },
   },
 };

@@ -46,6 +46,7 @@ export const DEFAULT_WORKFLOW: WorkflowDefinition = {
     onCustomerReply: { pending: 'open' },
     onCustomerConfirm: { solved: 'closed' },
     onCustomerReopen: { from: ['solved', 'closed'], to: 'open', windowDays: 30 },
+    onThirdPartyReply: { to: 'open' },
     notifications: { onCreate: 'except-portal' },
   },
 };

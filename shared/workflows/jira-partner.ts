@@ -36,6 +36,7 @@ export const JIRA_PARTNER: WorkflowDefinition = {
     onCustomerConfirm: { resolue: 'fermee' },
     onCustomerReopen: { from: ['resolue', 'fermee'], to: 'en-cours', windowDays: null },
     untouched: { statuses: ['en-attente-client'], remindAfterDays: [3, 6], closeAfterDays: 12, to: 'fermee' },
+    onThirdPartyReply: { to: 'en-cours' },
     notifications: { onCreate: 'except-portal' },
   },
 };

@@ -49,6 +49,8 @@ export const PROVIDER: WorkflowDefinition = {
     onCustomerReply: {},
     onCustomerConfirm: { monitor: 'closed' },
     onCustomerReopen: { from: ['monitor'], to: 'testing-staging', windowDays: 0 },
+    // back where the wait was entered from
+    onThirdPartyReply: { to: null },
     notifications: { onCreate: 'except-portal' },
   },
 };

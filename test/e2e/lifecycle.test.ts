@@ -64,7 +64,8 @@ describe('the lifecycle execution follows the ticket', () => {
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Follow me' })).body;
     const view = await waitingIn(tk.id, 'New');
     expect(view).toMatchObject({ status: 'RUNNING', generation: 1, previousExecutions: [] });
-    expect(view.executionArn).toContain(`:execution:ticketflow-ticket-lifecycle:life--${tk.id}`);
+    // named from key, tenant and id: the ticket is found at a glance in the CLI and console
+    expect(view.executionArn).toContain(`:execution:ticketflow-ticket-lifecycle:${tk.key}--life--${tk.id}`);
     expect(view.consoleUrl).toBe(`https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${view.executionArn}`);
     await move(tk.id, 'open');
     await waitingIn(tk.id, 'InProgress');

@@ -141,15 +141,15 @@ describe('SLA clocks, exact to the minute', () => {
     await clock({ advance: 'PT90M' });
     await move(t, tk.id, 'en-cours');
     await clock({ advance: 'PT30M' });
-    await move(t, tk.id, 'en-attente-client'); // response stops at 120 minutes, for good
+    await move(t, tk.id, 'en-attente-client'); // response stops at 120 minutes, for good: met, well before its 600
     await clock({ advance: 'PT5H' });
     let now = await ticket(t, tk.id);
-    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'stopped', dueAt: null, breachedAt: null });
+    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'met', dueAt: null, breachedAt: null });
     expect(now.sla.resolution).toMatchObject({ elapsedMinutes: 120, state: 'paused', dueAt: null });
     expect((await t.as('alice').post(`/v1/tickets/${tk.id}/comments`, { body: 'answer' })).status).toBe(201); // back to en-cours
     await clock({ advance: 'PT1H' });
     now = await ticket(t, tk.id);
-    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'stopped' });
+    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'met' });
     expect(now.sla.resolution).toMatchObject({ elapsedMinutes: 180, state: 'running' });
     // 24x7: due when the 5,820 minutes left have passed from now (as the answer was computed)
     const clockNow = Date.parse((await local.api.request('GET', '/_local/clock')).body.now);
@@ -160,13 +160,15 @@ describe('SLA clocks, exact to the minute', () => {
     await clock({ advance: 'P2D' });
     expect((await ticket(t, tk.id)).sla.resolution).toMatchObject({ elapsedMinutes: 180, state: 'paused' });
     await move(t, tk.id, 'resolue');
+    // resolved within its target: met
+    expect((await ticket(t, tk.id)).sla.resolution).toMatchObject({ elapsedMinutes: 180, state: 'met', dueAt: null, breachedAt: null });
     await move(t, tk.id, 'fermee');
     expect((await t.as('alice').post(`/v1/tickets/${tk.id}/reopen`, { comment: 'again' })).status).toBe(200);
     await clock({ advance: 'PT10M' });
     now = await ticket(t, tk.id);
     // resolution resumes from the time already used; response never restarts
     expect(now.sla.resolution).toMatchObject({ elapsedMinutes: 190, state: 'running' });
-    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'stopped' });
+    expect(now.sla.response).toMatchObject({ elapsedMinutes: 120, state: 'met' });
   });
 
   it('a breach across a holiday weekend is recorded once, at the exact minute, raises the level, tells the team lead, and assu escalates', async () => {
@@ -194,6 +196,9 @@ describe('SLA clocks, exact to the minute', () => {
     const after = await ticket(t, tk.id);
     expect(Date.parse(after.sla.response.breachedAt)).toBe(responseDue);
     expect(Date.parse(after.sla.resolution.breachedAt)).toBe(resolutionDue);
+    // both still count (geescaleerd is active work) and say breached, not running
+    expect(after.sla.response).toMatchObject({ state: 'breached', dueAt: after.sla.response.breachedAt });
+    expect(after.sla.resolution).toMatchObject({ state: 'breached', dueAt: after.sla.resolution.breachedAt });
     expect(after.escalation.level).toBe(2); // response and resolution, once each
     expect(after.status).toBe('geescaleerd');
     const events = await history(t, tk.id);

@@ -737,3 +737,16 @@ describe("stateless stack: the table's stream drives every effect of a change", 
     }
   });
 });
+
+describe('stateless stack: the third-party callback', () => {
+  it('is a route without the authorizer, throttled tighter than the stage', () => {
+    const resources = resourcesOf(api);
+    const route = only(
+      Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties!.RouteKey === 'POST /v1/third-party/{token}'),
+    );
+    expect(route.Properties!.AuthorizationType ?? 'NONE').toBe('NONE');
+    const stage = only(Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Stage'));
+    expect(stage.Properties!.RouteSettings).toEqual({ 'POST /v1/third-party/{token}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 } });
+    expect(stage.Properties!.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50 });
+  });
+});

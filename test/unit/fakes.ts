@@ -27,6 +27,7 @@ import {
   type WorkflowEngine,
 } from '../../shared/domain/ports';
 import type { StoredSettings } from '../../shared/domain/settings';
+import type { ThirdPartyWait } from '../../shared/domain/third-party';
 import type { Comment, HistoryEvent, Ticket } from '../../shared/domain/ticket';
 import { aTicket } from '../support/ticket-builder';
 
@@ -109,6 +110,17 @@ export class InMemoryTicketStore implements TicketStore {
   }
 
   /** Test helper: put a ticket as if it had been created earlier (no history). */
+  readonly waits = new Map<string, ThirdPartyWait>();
+
+  async listWaits(tenantId: string, ticketId: string): Promise<ThirdPartyWait[]> {
+    return [...this.waits.entries()].filter(([k]) => k.startsWith(`${at(tenantId, ticketId)}/`)).map(([, w]) => structuredClone(w));
+  }
+
+  async getWait(tenantId: string, ticketId: string, waitId: string): Promise<ThirdPartyWait | null> {
+    const w = this.waits.get(`${at(tenantId, ticketId)}/${waitId}`);
+    return w ? structuredClone(w) : null;
+  }
+
   seed(tenantId: string, ticket: Ticket): void {
     this.tickets.set(at(tenantId, ticket.id), structuredClone(ticket));
     this.keys.set(at(tenantId, ticket.key), ticket.id);
@@ -129,6 +141,7 @@ export class InMemoryTicketStore implements TicketStore {
   private append(id: string, change: TicketChange) {
     this.events.set(id, [...(this.events.get(id) ?? []), ...structuredClone(change.events)]);
     this.comments.set(id, [...(this.comments.get(id) ?? []), ...structuredClone(change.comments)]);
+    for (const w of change.waits ?? []) this.waits.set(`${id}/${w.id}`, structuredClone(w));
   }
 }
 

@@ -99,7 +99,7 @@ describe('mutateTicket', () => {
     const [written] = deps.tickets.updateCalls;
     expect(written!.expectedVersion).toBe(4);
     const at = '2026-05-06T07:08:09.010Z';
-    const { statusSince, lastTouchedAt, categoryLog, automation, ...rest } = written!.change.ticket;
+    const { statusSince, lastTouchedAt, categoryLog, automation, urgentSince, lastPublicStaffCommentAt, ...rest } = written!.change.ticket;
     const { statusSince: s0, lastTouchedAt: l0, categoryLog: c0, automation: a0, ...before } = original;
     void [l0, a0];
     expect(rest).toEqual({ ...before, priority: 'urgent', version: 5, updatedAt: at });
@@ -108,6 +108,9 @@ describe('mutateTicket', () => {
     expect(statusSince).toBe(s0);
     expect(categoryLog).toEqual(c0);
     expect(automation).toMatchObject({ reminders: 0 });
+    // seed 001's status-update clock: it became urgent now, and the agent's public comment is a status update
+    expect(urgentSince).toBe(at);
+    expect(lastPublicStaffCommentAt).toBe(at);
     // The decision's events, in order (the change may add more, e.g. notifications), all at the new version and time.
     const { events, comments } = written!.change;
     expect(events.slice(0, 2).map((e) => e.type)).toEqual(['comment-added', 'fields-changed']);

@@ -29,11 +29,16 @@ describe('effectiveSettings', () => {
     expect(effectiveSettings('acme', { sla: { resolution: { enhancement: 20_000 } } }).sla).toEqual({
       response: base.response,
       resolution: { ...base.resolution, enhancement: 20_000 },
+      update: base.update,
     });
     expect(effectiveSettings('acme', { sla: { response: { normal: 240 } } }).sla).toEqual({
       response: { ...base.response, normal: 240 },
       resolution: base.resolution,
+      update: base.update,
     });
+    // seed 001's status-update target of urgent tickets: 4 working hours unless stored
+    expect(base.update).toEqual({ urgent: 240 });
+    expect(effectiveSettings('acme', { sla: { update: { urgent: 120 } } }).sla).toEqual({ ...base, update: { urgent: 120 } });
   });
 
   it('does not change the defaults of other tenants or calls (no shared mutable state)', () => {

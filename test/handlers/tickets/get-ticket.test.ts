@@ -31,7 +31,28 @@ describe('GET /v1/tickets/{id} handler', () => {
     expect(res.headers.etag).toBe('"1"');
     // the stored ticket, with its SLA figures computed as of the request, and no storage keys
     expect({ ...res.body, sla: ours.sla }).toEqual(ours);
-    expect(res.body.sla.response.state).toBe('running');
+    // Submitted Sunday 2026-03-01 on the default calendar (UTC, Mon–Fri 09:00–17:00): the clocks
+    // count from Monday 09:00, and long before today both reached their targets. Still counting,
+    // they say breached (not running) and keep the instant they were due.
+    expect(res.body.sla).toEqual({
+      response: {
+        targetMinutes: 480,
+        elapsedMinutes: expect.any(Number),
+        state: 'breached',
+        dueAt: '2026-03-02T17:00:00.000Z',
+        breachedAt: '2026-03-02T17:00:00.000Z',
+      },
+      resolution: {
+        targetMinutes: 5760, // 12 working days of 8 hours
+        elapsedMinutes: expect.any(Number),
+        state: 'breached',
+        dueAt: '2026-03-17T17:00:00.000Z',
+        breachedAt: '2026-03-17T17:00:00.000Z',
+      },
+      // not urgent: no status-update clock
+      update: { targetMinutes: null, elapsedMinutes: 0, state: 'none', dueAt: null, breachedAt: null },
+    });
+    expect(res.body.sla.response.elapsedMinutes).toBeGreaterThan(480);
   });
 
   it('looks another tenant’s ticket id up under the caller’s tenant only, and answers 404', async () => {

@@ -115,44 +115,55 @@ export class ReferenceLimit extends Error {}
 
 export interface RefMetric {
   elapsedMs: number;
-  state: 'running' | 'paused' | 'stopped' | 'none';
+  state: 'running' | 'paused' | 'met' | 'breached' | 'stopped' | 'none';
+  /** Whether the clock counts at `now` (a breached clock may). */
+  counting: boolean;
   breachedAt: number | null;
 }
 
+type RefPhase = 'counting' | 'paused' | 'met' | 'stopped';
+
 /**
- * The SLA rules, restated minute by minute: every minute is cut at event instants,
- * and each piece counts when the minute is working and the rules say "counting"
- * for the category and history at the piece's start.
+ * The SLA rules, restated minute by minute: every minute is cut at event instants
+ * (and at the update cycle's start), and each piece counts when the minute is working
+ * and the rules say "counting" for the category and history at the piece's start.
+ * `update` needs `since`, the cycle's start (its clock never counts before it, nor
+ * before the submission).
  */
 export function referenceSla(
   cal: ReferenceCalendar,
   events: readonly { at: number; category: Category }[],
   now: number,
-  metric: 'response' | 'resolution',
+  metric: 'response' | 'resolution' | 'update',
   target: number | null,
+  since?: number,
 ): RefMetric {
   const start = events[0]!.at;
   const end = Math.max(now, start);
+  const cycleStart = metric === 'update' ? Math.min(Math.max(since!, start), end) : start;
   const applied = (t: number) => events.filter((e, i) => i === 0 || (e.at <= t && e.at <= end));
-  const status = (t: number): 'counting' | 'paused' | 'stopped' => {
+  const status = (t: number): RefPhase => {
     const seen = applied(t);
     const category = seen[seen.length - 1]!.category;
     if (metric === 'response') {
-      if (seen.some((e) => ['scheduled', 'waiting_customer', 'resolved', 'closed'].includes(e.category))) return 'stopped';
+      // ended by its stop condition: a response category was entered, even if left since
+      if (seen.some((e) => ['scheduled', 'waiting_customer', 'resolved', 'closed'].includes(e.category))) return 'met';
       if (category === 'cancelled') return 'stopped';
       return category === 'waiting_third_party' ? 'paused' : 'counting';
     }
-    if (['resolved', 'closed', 'cancelled'].includes(category)) return 'stopped';
+    if (category === 'resolved' || category === 'closed') return 'met';
+    if (category === 'cancelled') return 'stopped';
+    if (metric === 'update') return t < cycleStart ? 'paused' : 'counting';
     return category === 'waiting_customer' || category === 'waiting_third_party' ? 'paused' : 'counting';
   };
   const targetMs = target === null ? null : target * MIN;
   let elapsed = 0;
-  let breachedAt: number | null = targetMs === 0 ? start : null;
+  let breachedAt: number | null = targetMs === 0 ? cycleStart : null;
   for (let m = Math.floor(start / MIN); m * MIN < end; m++) {
     if (!cal.working(m)) continue;
     const cuts = [
       Math.max(start, m * MIN),
-      ...events.map((e) => e.at).filter((t) => t > m * MIN && t < (m + 1) * MIN && t < end),
+      ...[...events.map((e) => e.at), cycleStart].filter((t) => t > m * MIN && t < (m + 1) * MIN && t < end),
       Math.min(end, (m + 1) * MIN),
     ].sort((a, b) => a - b);
     for (let k = 0; k + 1 < cuts.length; k++) {
@@ -163,6 +174,6 @@ export function referenceSla(
     }
   }
   const phase = status(end);
-  const state = target === null ? 'none' : phase === 'counting' ? 'running' : phase;
-  return { elapsedMs: elapsed, state, breachedAt };
+  const state = target === null ? 'none' : breachedAt !== null ? 'breached' : phase === 'counting' ? 'running' : phase;
+  return { elapsedMs: elapsed, state, counting: phase === 'counting', breachedAt };
 }

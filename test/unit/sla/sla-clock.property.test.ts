@@ -24,6 +24,14 @@ const timelineArb = fc.record({
     response: fc.option(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 1500 })), { freq: 5 }),
     resolution: fc.option(fc.oneof(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 3000 })), { freq: 5 }),
   }),
+  /** An urgent ticket's status-update cycle (null: not urgent): its start in thousandths of the timeline (negative: before the submission), its target. */
+  update: fc.option(
+    fc.record({
+      since: fc.oneof(fc.integer({ min: -100, max: 1000 }), fc.constant(0)),
+      target: fc.option(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 600 })), { freq: 5 }),
+    }),
+    { freq: 4 },
+  ),
 });
 
 /** The reference's answer, or undefined when it would have to walk too far (the check is then skipped). */
@@ -39,8 +47,9 @@ function within<T>(f: () => T): T | undefined {
 describe('SLA clocks against a minute-by-minute reference of the rules', () => {
   it('elapsed time, state, breach, due instant and wake-ups match for random timelines on random calendars', () => {
     let dueChecked = 0;
+    const seen = new Set<string>();
     fc.assert(
-      fc.property(scenarioArb, timelineArb, ({ spec, anchor }, { before, first, steps, now: nowShare, targets }) => {
+      fc.property(scenarioArb, timelineArb, ({ spec, anchor }, { before, first, steps, now: nowShare, targets, update }) => {
         const calendar = new BusinessCalendar(spec);
         const submitted = anchor - before;
         const events: { at: number; category: Category }[] = [{ at: submitted, category: first }];
@@ -49,22 +58,33 @@ describe('SLA clocks against a minute-by-minute reference of the rules', () => {
         const now = submitted + Math.floor((span * nowShare) / 1000);
         const effectiveNow = Math.max(now, submitted);
 
-        const input = { events: events.map((e) => ({ at: new Date(e.at), category: e.category })), now: new Date(now), targets, calendar };
+        const since = update === null ? null : submitted + Math.floor((span * update.since) / 1000);
+        const cycle = update === null ? null : { since: new Date(since!), target: update.target };
+        const input = { events: events.map((e) => ({ at: new Date(e.at), category: e.category })), now: new Date(now), targets, calendar, update: cycle };
         const evaluation = evaluateSla(input);
         const wake = nextSlaInstants(input, evaluation);
         const clocks = slaClocks(input);
         const ref = new ReferenceCalendar(spec, submitted, 25 * 24 * 60);
 
-        for (const metric of ['response', 'resolution'] as SlaMetricName[]) {
-          const target = targets[metric];
-          const expected = referenceSla(ref, events, now, metric, target);
+        for (const metric of ['response', 'resolution', 'update'] as SlaMetricName[]) {
+          const target = metric === 'update' ? (update?.target ?? null) : targets[metric];
+          // not urgent: the update clock is `none` and counts nothing
+          const expected =
+            metric === 'update' && since === null
+              ? { elapsedMs: 0, state: 'none', counting: false, breachedAt: null }
+              : referenceSla(ref, events, now, metric, target, since ?? undefined);
           const got = evaluation[metric];
-          expect({ elapsedMs: got.elapsedMs, state: got.state, breachedAt: got.breachedAt?.getTime() ?? null }).toEqual(expected);
+          seen.add(`${metric}:${expected.state}`);
+          expect({ elapsedMs: got.elapsedMs, state: got.state, counting: got.counting, breachedAt: got.breachedAt?.getTime() ?? null }, metric).toEqual(
+            expected,
+          );
           expect(clocks[metric].elapsedMinutes).toBe(Math.floor(expected.elapsedMs / MIN));
           expect(clocks[metric].state).toBe(expected.state);
           expect(clocks[metric].breachedAt).toBe(expected.breachedAt === null ? null : new Date(expected.breachedAt).toISOString());
+          // the word follows the contract: a reached target is `breached`, whatever the clock does since
+          if (expected.breachedAt !== null && target !== null) expect(clocks[metric].state).toBe('breached');
 
-          const running = expected.state === 'running' && target !== null;
+          const running = expected.counting && target !== null;
           const goal = (ratio: number) => (target ?? 0) * MIN * ratio;
           const due = running ? (expected.breachedAt ?? within(() => ref.addMs(effectiveNow, goal(1) - expected.elapsedMs))) : null;
           if (due !== undefined) {
@@ -76,7 +96,8 @@ describe('SLA clocks against a minute-by-minute reference of the rules', () => {
           const breach = running && expected.elapsedMs < goal(1) ? due : null;
           if (breach !== undefined) expect(wake[metric].breachAt?.getTime() ?? null).toBe(breach);
         }
-        const upcoming = [wake.response.warningAt, wake.response.breachAt, wake.resolution.warningAt, wake.resolution.breachAt]
+        const upcoming = [wake.response, wake.resolution, wake.update]
+          .flatMap((w) => [w.warningAt, w.breachAt])
           .filter((d) => d !== null)
           .map((d) => d.getTime());
         expect(wake.next?.getTime() ?? null).toBe(upcoming.length > 0 ? Math.min(...upcoming) : null);
@@ -85,5 +106,9 @@ describe('SLA clocks against a minute-by-minute reference of the rules', () => {
       { seed: SEED, numRuns: 120 },
     );
     expect(dueChecked).toBeGreaterThan(150);
+    // every word of the contract came up for every metric (update: paused does not exist)
+    for (const metric of ['response', 'resolution', 'update'])
+      for (const state of ['running', 'paused', 'met', 'breached', 'stopped', 'none'])
+        if (!(metric === 'update' && state === 'paused')) expect(seen, `${metric}:${state}`).toContain(`${metric}:${state}`);
   });
 });

@@ -29,11 +29,12 @@ describe('SLA clocks: start, weekends, the calendar', () => {
     const monday = slaClocks(input(created, '2026-03-09T09:00', 60, 480));
     expect(monday.response).toEqual({ targetMinutes: 60, elapsedMinutes: 30, state: 'running', dueAt: '2026-03-09T08:30:00.000Z', breachedAt: null });
 
+    // past its target it says so, and (still counting) keeps the instant it was due
     const late = slaClocks(input(created, '2026-03-09T10:00', 60, 480));
     expect(late.response).toEqual({
       targetMinutes: 60,
       elapsedMinutes: 90,
-      state: 'running',
+      state: 'breached',
       dueAt: '2026-03-09T08:30:00.000Z',
       breachedAt: '2026-03-09T08:30:00.000Z',
     });
@@ -41,15 +42,15 @@ describe('SLA clocks: start, weekends, the calendar', () => {
 
   it('runs across Christmas and the weekend', () => {
     const clocks = slaClocks(input([['2026-12-24T17:00', 'active']], '2026-12-28T09:00', 60, 1440));
-    expect(clocks.response).toMatchObject({ elapsedMinutes: 60, breachedAt: '2026-12-28T08:00:00.000Z', state: 'running' });
-    expect(clocks.resolution).toMatchObject({ elapsedMinutes: 60, dueAt: '2026-12-30T13:00:00.000Z', breachedAt: null });
+    expect(clocks.response).toMatchObject({ elapsedMinutes: 60, breachedAt: '2026-12-28T08:00:00.000Z', state: 'breached' });
+    expect(clocks.resolution).toMatchObject({ elapsedMinutes: 60, dueAt: '2026-12-30T13:00:00.000Z', breachedAt: null, state: 'running' });
   });
 
   it('with 24x7 coverage, counts the real hours of the spring-forward night', () => {
     const allDay = new BusinessCalendar({ timezone: 'Europe/Amsterdam', coverage: '24x7', businessHours: {}, holidays: [] });
     // Sat 22:00 CET + 240 real minutes = Sun 03:00 CEST (the wall clock shows 5 hours later).
     const clocks = slaClocks(input([['2026-03-28T22:00', 'new']], '2026-03-29T04:00+02:00', 240, null, allDay));
-    expect(clocks.response).toMatchObject({ elapsedMinutes: 300, breachedAt: '2026-03-29T01:00:00.000Z' });
+    expect(clocks.response).toMatchObject({ elapsedMinutes: 300, breachedAt: '2026-03-29T01:00:00.000Z', state: 'breached' });
     expect(clocks.resolution).toEqual({ targetMinutes: null, elapsedMinutes: 300, state: 'none', dueAt: null, breachedAt: null });
   });
 
@@ -77,12 +78,12 @@ describe('SLA clocks: the response metric (seed 004)', () => {
     ['2026-03-12T10:00', 'active'], // reopened
   ];
 
-  it('stops at the first waiting-on-customer and does not restart on the answer nor on reopen', () => {
+  it('stops at the first waiting-on-customer (met: before its target) and does not restart on the answer nor on reopen', () => {
     for (const now of ['2026-03-09T12:00', '2026-03-10T12:00', '2026-03-12T12:00']) {
       expect(slaClocks(input(timeline, now, 120, null)).response).toEqual({
         targetMinutes: 120,
         elapsedMinutes: 60,
-        state: 'stopped',
+        state: 'met',
         dueAt: null,
         breachedAt: null,
       });
@@ -103,7 +104,7 @@ describe('SLA clocks: the response metric (seed 004)', () => {
           null,
         ),
       ).response,
-    ).toMatchObject({ elapsedMinutes: 45, state: 'stopped' });
+    ).toMatchObject({ elapsedMinutes: 45, state: 'met' });
     expect(
       slaClocks(
         input(
@@ -117,10 +118,10 @@ describe('SLA clocks: the response metric (seed 004)', () => {
           null,
         ),
       ).response,
-    ).toMatchObject({ elapsedMinutes: 10, state: 'stopped' });
+    ).toMatchObject({ elapsedMinutes: 10, state: 'met' });
   });
 
-  it('keeps its breach after stopping', () => {
+  it('keeps its breach after stopping: breached, not met', () => {
     const clock = slaClocks(
       input(
         [
@@ -132,7 +133,7 @@ describe('SLA clocks: the response metric (seed 004)', () => {
         null,
       ),
     ).response;
-    expect(clock).toEqual({ targetMinutes: 60, elapsedMinutes: 90, state: 'stopped', dueAt: null, breachedAt: '2026-03-09T09:00:00.000Z' });
+    expect(clock).toEqual({ targetMinutes: 60, elapsedMinutes: 90, state: 'breached', dueAt: null, breachedAt: '2026-03-09T09:00:00.000Z' });
   });
 
   it('pauses while waiting on a third party', () => {
@@ -144,14 +145,33 @@ describe('SLA clocks: the response metric (seed 004)', () => {
     expect(slaClocks(input(thirdParty, '2026-03-09T15:00', 60, 480))).toEqual({
       response: { targetMinutes: 60, elapsedMinutes: 30, state: 'paused', dueAt: null, breachedAt: null },
       resolution: { targetMinutes: 480, elapsedMinutes: 30, state: 'paused', dueAt: null, breachedAt: null },
+      update: { targetMinutes: null, elapsedMinutes: 0, state: 'none', dueAt: null, breachedAt: null }, // not urgent
     });
+    // reaching the target exactly is the breach; counting again, it keeps its due instant
     expect(slaClocks(input(thirdParty, '2026-03-10T10:00', 60, 480)).response).toEqual({
       targetMinutes: 60,
       elapsedMinutes: 60,
-      state: 'running',
+      state: 'breached',
       dueAt: '2026-03-10T09:00:00.000Z',
       breachedAt: '2026-03-10T09:00:00.000Z',
     });
+    expect(slaClocks(input(thirdParty, '2026-03-10T09:59', 60, 480)).response).toMatchObject({ elapsedMinutes: 59, state: 'running', breachedAt: null });
+  });
+
+  it('a breached clock stays breached while paused, with no due instant', () => {
+    const clocks = evaluateSla(
+      input(
+        [
+          ['2026-03-09T09:00', 'new'],
+          ['2026-03-09T10:30', 'waiting_third_party'],
+        ],
+        '2026-03-09T12:00',
+        60,
+        480,
+      ),
+    );
+    expect(clocks.response).toMatchObject({ elapsedMinutes: 90, state: 'breached', counting: false, dueAt: null, breachedAt: at('2026-03-09T09:00:00Z') });
+    expect(clocks.resolution).toMatchObject({ elapsedMinutes: 90, state: 'paused', counting: false, dueAt: null, breachedAt: null });
   });
 
   it('a pause that starts and ends outside business hours changes nothing', () => {
@@ -184,10 +204,10 @@ describe('SLA clocks: the response metric (seed 004)', () => {
       ),
     );
     expect(waiting.resolution).toEqual(plain.resolution);
-    expect(waiting.response).toMatchObject({ elapsedMinutes: 90, state: 'stopped' });
+    expect(waiting.response).toMatchObject({ elapsedMinutes: 90, state: 'met' });
   });
 
-  it('does not count while cancelled (decision: shown as stopped)', () => {
+  it('does not count while cancelled: stopped, not met (ended without its stop condition)', () => {
     const clocks = slaClocks(
       input(
         [
@@ -201,6 +221,25 @@ describe('SLA clocks: the response metric (seed 004)', () => {
     );
     expect(clocks.response).toEqual({ targetMinutes: 60, elapsedMinutes: 40, state: 'stopped', dueAt: null, breachedAt: null });
     expect(clocks.resolution).toEqual({ targetMinutes: 480, elapsedMinutes: 40, state: 'stopped', dueAt: null, breachedAt: null });
+  });
+
+  it('a cancelled ticket keeps what its clocks became before: a response already given is met, a reached target breached', () => {
+    const clocks = slaClocks(
+      input(
+        [
+          ['2026-03-09T09:00', 'new'],
+          ['2026-03-09T09:20', 'waiting_customer'],
+          ['2026-03-09T09:30', 'active'],
+          ['2026-03-09T10:30', 'cancelled'],
+        ],
+        '2026-03-11T12:00',
+        60,
+        60,
+      ),
+    );
+    expect(clocks.response).toEqual({ targetMinutes: 60, elapsedMinutes: 20, state: 'met', dueAt: null, breachedAt: null });
+    // resolution: 20 min, paused 10, then 60 more: the target was reached at 10:10, before the cancel
+    expect(clocks.resolution).toEqual({ targetMinutes: 60, elapsedMinutes: 80, state: 'breached', dueAt: null, breachedAt: '2026-03-09T09:10:00.000Z' });
   });
 });
 
@@ -216,7 +255,7 @@ describe('SLA clocks: the resolution metric', () => {
     expect(slaClocks(input(timeline, '2026-03-11T16:00', null, 1440)).resolution).toEqual({
       targetMinutes: 1440,
       elapsedMinutes: 600,
-      state: 'stopped',
+      state: 'met',
       dueAt: null,
       breachedAt: null,
     });
@@ -230,11 +269,16 @@ describe('SLA clocks: the resolution metric', () => {
     });
   });
 
-  it('stops at closed and cancelled, and is paused while waiting on the customer or a third party', () => {
+  it('stops at closed (met) and cancelled (stopped), and is paused while waiting on the customer or a third party', () => {
     const base: [string, Category][] = [['2026-03-09T09:00', 'new']];
-    for (const category of ['closed', 'cancelled'] as const) {
-      expect(slaClocks(input([...base, ['2026-03-09T09:30', category]], '2026-03-09T12:00', null, 60)).resolution.state).toBe('stopped');
-    }
+    expect(slaClocks(input([...base, ['2026-03-09T09:30', 'closed']], '2026-03-09T12:00', null, 60)).resolution.state).toBe('met');
+    expect(slaClocks(input([...base, ['2026-03-09T09:30', 'cancelled']], '2026-03-09T12:00', null, 60)).resolution.state).toBe('stopped');
+    // after the target, resolving it does not make it met
+    expect(slaClocks(input([...base, ['2026-03-09T10:30', 'resolved']], '2026-03-09T12:00', null, 60)).resolution).toMatchObject({
+      state: 'breached',
+      elapsedMinutes: 90,
+      breachedAt: '2026-03-09T09:00:00.000Z',
+    });
     for (const category of ['waiting_customer', 'waiting_third_party'] as const) {
       expect(slaClocks(input([...base, ['2026-03-09T09:30', category]], '2026-03-09T12:00', null, 60)).resolution).toMatchObject({
         state: 'paused',
@@ -264,9 +308,123 @@ describe('SLA clocks: the resolution metric', () => {
     expect(clock).toEqual({
       targetMinutes: 100,
       elapsedMinutes: 300,
-      state: 'running',
+      state: 'breached',
       dueAt: '2026-03-09T09:40:00.000Z',
       breachedAt: '2026-03-09T09:40:00.000Z',
+    });
+  });
+});
+
+describe('SLA clocks: the update metric (seed 001: status updates on urgent tickets)', () => {
+  /** An urgent ticket whose current update cycle started at `since` (the last public staff comment, or when it became urgent). */
+  const urgent = (timeline: [string, Category][], now: string, since: string, target: number | null = 240): SlaInput => ({
+    ...input(timeline, now, null, null),
+    update: { since: cet(since), target },
+  });
+  // Monday 9 March 2026, 08:30–17:30 CET
+  const open: [string, Category][] = [
+    ['2026-03-09T09:00', 'new'],
+    ['2026-03-09T10:00', 'waiting_customer'],
+    ['2026-03-09T16:00', 'waiting_third_party'],
+  ];
+
+  it('is none, with nothing counted, for a ticket that is not urgent', () => {
+    expect(slaClocks(input(open, '2026-03-10T12:00', 60, 480)).update).toEqual({
+      targetMinutes: null,
+      elapsedMinutes: 0,
+      state: 'none',
+      dueAt: null,
+      breachedAt: null,
+    });
+    expect(nextSlaInstants(input(open, '2026-03-09T09:00', null, null)).update).toEqual({ warningAt: null, breachAt: null });
+  });
+
+  it('counts working time since the cycle started, waiting on the customer or a third party included, across the night', () => {
+    // the last public staff comment at Mon 15:00: Mon 15:00–17:30 (150) + Tue 08:30–09:30 (60)
+    expect(slaClocks(urgent(open, '2026-03-10T09:30', '2026-03-09T15:00')).update).toEqual({
+      targetMinutes: 240,
+      elapsedMinutes: 210,
+      state: 'running',
+      dueAt: '2026-03-10T09:00:00.000Z', // Tue 10:00 CET
+      breachedAt: null,
+    });
+    // 75 % (180 min) falls on Tue 09:00 CET, the target on Tue 10:00 CET
+    expect(nextSlaInstants(urgent(open, '2026-03-09T16:00', '2026-03-09T15:00')).update).toEqual({
+      warningAt: at('2026-03-10T08:00:00Z'),
+      breachAt: at('2026-03-10T09:00:00Z'),
+    });
+  });
+
+  it('is breached once the target is reached, and keeps counting (its due instant stays)', () => {
+    const clock = evaluateSla(urgent(open, '2026-03-10T10:30', '2026-03-09T15:00')).update;
+    expect(clock).toMatchObject({
+      elapsedMinutes: 270,
+      state: 'breached',
+      counting: true,
+      breachedAt: at('2026-03-10T09:00:00Z'),
+      dueAt: at('2026-03-10T09:00:00Z'),
+    });
+    expect(nextSlaInstants(urgent(open, '2026-03-10T10:30', '2026-03-09T15:00')).update).toEqual({ warningAt: null, breachAt: null });
+  });
+
+  it('a new cycle (a later public staff comment) counts from its own start', () => {
+    expect(slaClocks(urgent(open, '2026-03-10T10:30', '2026-03-10T10:00')).update).toMatchObject({
+      elapsedMinutes: 30,
+      state: 'running',
+      dueAt: '2026-03-10T13:00:00.000Z', // Tue 14:00 CET
+      breachedAt: null,
+    });
+  });
+
+  it('never counts before the submission', () => {
+    expect(slaClocks(urgent(open, '2026-03-09T10:00', '2026-03-06T12:00')).update).toMatchObject({ elapsedMinutes: 60, state: 'running' });
+  });
+
+  it('ends when resolved (met before the target), counts on from the time used when reopened, and stops (not met) when cancelled', () => {
+    const resolvedThenReopened: [string, Category][] = [
+      ['2026-03-09T09:00', 'new'],
+      ['2026-03-09T11:00', 'resolved'],
+      ['2026-03-09T14:00', 'active'],
+    ];
+    expect(slaClocks(urgent(resolvedThenReopened, '2026-03-09T12:00', '2026-03-09T09:00')).update).toEqual({
+      targetMinutes: 240,
+      elapsedMinutes: 120,
+      state: 'met',
+      dueAt: null,
+      breachedAt: null,
+    });
+    expect(nextSlaInstants(urgent(resolvedThenReopened, '2026-03-09T12:00', '2026-03-09T09:00')).next).toBeNull();
+    expect(slaClocks(urgent(resolvedThenReopened, '2026-03-09T15:00', '2026-03-09T09:00')).update).toMatchObject({
+      elapsedMinutes: 180,
+      state: 'running',
+      dueAt: '2026-03-09T15:00:00.000Z', // Mon 16:00 CET
+    });
+    const cancelled: [string, Category][] = [
+      ['2026-03-09T09:00', 'new'],
+      ['2026-03-09T10:00', 'cancelled'],
+    ];
+    expect(slaClocks(urgent(cancelled, '2026-03-09T16:00', '2026-03-09T09:00')).update).toMatchObject({ elapsedMinutes: 60, state: 'stopped', dueAt: null });
+    // resolved after the target: breached, not met
+    const late: [string, Category][] = [
+      ['2026-03-09T09:00', 'new'],
+      ['2026-03-09T14:00', 'resolved'],
+    ];
+    expect(slaClocks(urgent(late, '2026-03-09T16:00', '2026-03-09T09:00')).update).toEqual({
+      targetMinutes: 240,
+      elapsedMinutes: 300,
+      state: 'breached',
+      dueAt: null,
+      breachedAt: '2026-03-09T12:00:00.000Z',
+    });
+  });
+
+  it('without a target it is none but still counts', () => {
+    expect(slaClocks(urgent(open, '2026-03-09T10:00', '2026-03-09T09:00', null)).update).toEqual({
+      targetMinutes: null,
+      elapsedMinutes: 60,
+      state: 'none',
+      dueAt: null,
+      breachedAt: null,
     });
   });
 });
@@ -314,6 +472,7 @@ describe('nextSlaInstants', () => {
     expect(wake).toEqual({
       response: { warningAt: at('2026-03-09T08:45:00Z'), breachAt: at('2026-03-09T09:00:00Z') },
       resolution: { warningAt: at('2026-03-09T14:00:00Z'), breachAt: at('2026-03-09T16:00:00Z') },
+      update: { warningAt: null, breachAt: null },
       next: at('2026-03-09T08:45:00Z'),
     });
   });
@@ -328,6 +487,7 @@ describe('nextSlaInstants', () => {
     expect(passedWarning).toEqual({
       response: { warningAt: null, breachAt: at('2026-03-09T09:00:00Z') },
       resolution: { warningAt: null, breachAt: null },
+      update: { warningAt: null, breachAt: null },
       next: at('2026-03-09T09:00:00Z'),
     });
     const breached = nextSlaInstants(input([['2026-03-09T09:00', 'new']], '2026-03-09T10:00', 60, null));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_SLA_REACH_YEARS, slaReachProblems, weeklyWorkingMinutes } from '../../../shared/sla/sla-limits';
 
-const sla = (normal: number | null) => ({
+const sla = (normal: number | null, update: number | null = 240) => ({
   response: { urgent: 60, high: 60, normal },
   resolution: { severe: 60, high: 60, medium: 60, low: 60, enhancement: null },
+  update: { urgent: update },
 });
 const nineToFive = {
   mon: [['09:00', '17:00']],
@@ -38,6 +39,16 @@ describe('SLA targets within reach of the calendar', () => {
     expect(problems.map((p) => p.path)).toEqual(['sla.response.normal']);
     expect(problems[0]!.message).toContain(`at most ${reach} minutes`);
     expect(slaReachProblems({ ...base, sla: sla(null) })).toEqual([]);
+  });
+
+  it('checks the status-update target of urgent tickets like the others', () => {
+    const reach = 5 * 480 * 52 * MAX_SLA_REACH_YEARS;
+    const base = { coverage: 'business-hours' as const, businessHours: nineToFive, holidays: [] };
+    expect(slaReachProblems({ ...base, sla: sla(60, reach) })).toEqual([]);
+    expect(slaReachProblems({ ...base, sla: sla(60, null) })).toEqual([]);
+    const problems = slaReachProblems({ ...base, sla: sla(60, reach + 1) });
+    expect(problems.map((p) => p.path)).toEqual(['sla.update.urgent']);
+    expect(problems[0]!.message).toContain(`at most ${reach} minutes`);
   });
 
   it('holidays take reach away: a day each', () => {
