@@ -44,7 +44,9 @@ export function notificationsOnChange(
     out.push(...notice([after.requester.email], `status:${after.status}`, 'requester'));
   // Public comments by staff, and by automations (reminders, notices), reach the requester.
   const fromSupport = (role: string) => role === 'system' || isStaff(role as never);
-  if (comments.some((c) => c.visibility === 'public' && fromSupport(c.author.role)) && caller.sub !== after.requester.id)
+  // One notification per action: a status change that carries a comment tells the requester once.
+  const toldOfStatus = out.some((n) => n.reason?.startsWith('status:'));
+  if (!toldOfStatus && comments.some((c) => c.visibility === 'public' && fromSupport(c.author.role)) && caller.sub !== after.requester.id)
     out.push(...notice([after.requester.email], 'comment', 'requester'));
   if (events.some((e) => e.type === 'reopened')) out.push(...notice([tenant.settings.supportAddress, tenant.settings.contacts.teamLead], 'reopened', 'staff'));
   if (events.some((e) => e.type === 'escalated'))

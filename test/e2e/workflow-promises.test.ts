@@ -52,3 +52,14 @@ describe('transition comments can be internal (commentVisibility)', () => {
     expect(sneaky.status).toBe(403);
   });
 });
+
+describe('one notification per action', () => {
+  it('a status change with a public comment tells the requester once; a comment alone once too', async () => {
+    const t = await tenantOnPreset(local.api, 'promise-once', 'default');
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Once' })).body;
+    expect((await t.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to: 'open', comment: 'On it.' })).status).toBe(200);
+    expect((await t.as('agent').post(`/v1/tickets/${tk.id}/comments`, { body: 'Found it.' })).status).toBe(201);
+    const notices = (await t.as('agent').get(`/v1/tickets/${tk.id}/history?limit=100`)).body.items.filter((e: any) => e.type === 'notification');
+    expect(notices.map((n: any) => n.reason)).toEqual(['created', 'status:open', 'comment']);
+  });
+});
