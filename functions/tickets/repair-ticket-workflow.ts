@@ -2,6 +2,7 @@ import { forbidden } from '../../shared/domain/errors';
 import { httpRoute } from '../../shared/http/handler-kit';
 import { EmptyBody, IdParam } from '../../shared/http/schemas';
 import { repairWorkflow } from '../../shared/lifecycle/ticket-lifecycle';
+import { recordRepair } from '../../shared/tickets/ticket-commands';
 import { getTicket } from '../../shared/tickets/ticket-queries';
 import { syncTimers } from '../../shared/timers/sync-timers';
 import { deps, idempotency, requireLifecycle, requireTimers } from '../../shared/wiring';
@@ -15,5 +16,6 @@ export const handler = httpRoute({ params: { id: IdParam }, body: EmptyBody, ide
   const { action, view } = await repairWorkflow(lifecycle, caller.tenantId, ticket);
   // Schedules lost or left behind (e.g. a failed sync) are brought back in line as well.
   await syncTimers(timers, caller.tenantId, ticket);
+  if (action !== 'in-line') await recordRepair(deps, caller, ticket.id, action);
   return { body: { action, ...view } };
 });

@@ -127,7 +127,8 @@ export type HistoryEventType =
   | 'sla-breached'
   | 'automation'
   | 'third-party-requested'
-  | 'third-party-answered';
+  | 'third-party-answered'
+  | 'workflow-repaired';
 
 export interface HistoryEvent {
   readonly id: string;

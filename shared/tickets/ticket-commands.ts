@@ -1,5 +1,5 @@
 import { DomainError, forbidden, invalid, workflowRefused } from '../domain/errors';
-import { isStaff, type TenantCaller } from '../domain/identity';
+import { isStaff, systemCaller, type TenantCaller } from '../domain/identity';
 import type { Priority, Severity } from '../domain/settings';
 import { actorOf, type CommentVisibility, type Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
@@ -121,6 +121,18 @@ export function addComment(deps: TicketDeps, req: MutationRequest, input: Commen
     const replyTarget = tenant.workflow.definition.rules.onCustomerReply[ticket.status];
     return replyTarget ? combine(comment, enterStatus(ticket, replyTarget, tenant, req.caller, now, { reason: 'customer-reply' })) : comment;
   });
+}
+
+/**
+ * A repair that did something (woke, restarted or started the execution) leaves an internal
+ * history event by whoever asked for it. Written as a system change, so it does not count
+ * as a touch by a person (the untouched-timers keep running).
+ */
+export async function recordRepair(deps: TicketDeps, caller: TenantCaller, ticketId: string, action: string): Promise<void> {
+  await mutateTicket(deps, { caller: systemCaller(caller.tenantId), idOrKey: ticketId, expectedVersion: null }, () => ({
+    patch: {},
+    events: [{ type: 'workflow-repaired', actor: actorOf(caller), visibility: 'internal', reason: action }],
+  }));
 }
 
 /** The customer confirms that a resolved ticket is solved. */

@@ -165,6 +165,12 @@ describe('the lifecycle execution follows the ticket', () => {
     const repaired = await t.as('lead').post(`/v1/tickets/${tk.id}/workflow/repair`);
     expect(repaired.status).toBe(200);
     expect(repaired.body.action).toBe('woken');
+    // the repair is on the record, by the lead, for staff only
+    const history = (await t.as('agent').get(`/v1/tickets/${tk.id}/history?limit=100`)).body.items;
+    expect(history.filter((e: any) => e.type === 'workflow-repaired')).toMatchObject([
+      { reason: 'woken', actor: { id: 'lead', role: 'lead' }, visibility: 'internal' },
+    ]);
+    expect((await t.as('alice').get(`/v1/tickets/${tk.id}/history?limit=100`)).body.items.some((e: any) => e.type === 'workflow-repaired')).toBe(false);
     // woken, it read the ticket again and waits where the ticket is, with a record that says so
     await runtime.settled();
     const view = await waitingIn(tk.id, 'New');
