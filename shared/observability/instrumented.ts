@@ -15,7 +15,7 @@ import { tracer } from './tracer';
 export function instrumented<E, R>(handler: (event: E) => Promise<R>) {
   return middy<E, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(metrics.enabled ? [logMetrics(metrics)] : [])
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .handler(handler);
 }

@@ -5,7 +5,14 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * invocation by the handler middleware). The local runtime and the tests switch it off
  * (POWERTOOLS_METRICS_DISABLED): metrics are an AWS concern, not console output.
  */
-export const metrics = new Metrics({ namespace: 'Ticketflow', serviceName: 'ticketflow' });
+class TicketflowMetrics extends Metrics {
+  /** Off locally: then nothing is published, and no "no metrics" warning is printed per invocation either. */
+  get enabled(): boolean {
+    return !this.isDisabled();
+  }
+}
+
+export const metrics = new TicketflowMetrics({ namespace: 'Ticketflow', serviceName: 'ticketflow' });
 
 /** A conditional write lost a race and the change was decided again (mutate-ticket). */
 export const countStaleWriteRetry = () => metrics.addMetric('StaleWriteRetries', MetricUnit.Count, 1);
