@@ -99,32 +99,18 @@ export class TicketflowStatefulStack extends Stack {
     // SQS-managed SSE rather than KMS: no key policy to open to Scheduler and Lambda (a CMK
     // would need kms:GenerateDataKey/Decrypt for both), and the payload is ids and a timer
     // kind, no ticket text. 14 days (the maximum) to look at and redrive what failed.
-    this.timerDeadLetterQueue = new sqs.Queue(this, 'TimerDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.timerDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue: of the ticket-timer schedules (Target.DeadLetterConfig, set at run time by the handlers) and of the timer function (DeadLetterConfig in the stateless stack). cdk-nag recognises a DLQ only when its user is a queue or function in the same stack.',
-    });
+    this.timerDeadLetterQueue = this.deadLetterQueue(
+      'TimerDeadLetterQueue',
+      'of the ticket-timer schedules (Target.DeadLetterConfig, set at run time by the handlers) and of the timer function (DeadLetterConfig in the stateless stack)',
+    );
 
     // The on-failure destination of the table's stream consumer: a ticket change whose
     // effects kept failing after the retries (Lambda sends the batch's shard and sequence
     // numbers, not the records). SQS-managed SSE: the message holds coordinates, no ticket text.
-    this.changeDeadLetterQueue = new sqs.Queue(this, 'ChangeDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.changeDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself a dead-letter queue: the on-failure destination of the table's stream event source mapping (stateless stack). cdk-nag recognises a DLQ only when its user is a queue or function in the same stack.",
-    });
+    this.changeDeadLetterQueue = this.deadLetterQueue(
+      'ChangeDeadLetterQueue',
+      "the on-failure destination of the table's stream event source mapping (stateless stack)",
+    );
 
     // ---- Identity: Cognito issues the JWTs the API's authorizer checks --------------
     // The pool holds the users: a new pool (a new id) would lose them all, so it lives here,
@@ -210,5 +196,24 @@ export class TicketflowStatefulStack extends Stack {
       reason:
         'Decision: the ESSENTIALS feature plan (needed for access token customisation) is enough; threat protection (PLUS plan) is off for cost, with sign-up closed (admin-invited users only).',
     });
+  }
+
+  /**
+   * A dead-letter queue: SQS-managed SSE (no key policy to open to the services that send to
+   * it; messages hold ids and coordinates, no ticket text), 14 days (the maximum) to look at
+   * and redrive what failed, retained.
+   */
+  private deadLetterQueue(id: string, usedAs: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is itself a dead-letter queue: ${usedAs}. cdk-nag recognises a DLQ only when its user is a queue or function in the same stack.`,
+    });
+    return queue;
   }
 }
