@@ -113,7 +113,10 @@ export async function answerThirdParty(
   // The wait changes only with its ticket (one transaction that bumps the ticket's version),
   // so a ticket still at the version read means the wait read is current; otherwise read both again.
   for (;;) {
-    const [wait, ticket] = await Promise.all([deps.tickets.getWait(ref.tenantId, ref.ticketId, ref.waitId), deps.tickets.get(ref.tenantId, ref.ticketId)]);
+    // The ticket first, then the wait: the wait read is then at least as new as the ticket read
+    // (read together, a wait from before a racing answer could meet the ticket from after it).
+    const ticket = await deps.tickets.get(ref.tenantId, ref.ticketId);
+    const wait = await deps.tickets.getWait(ref.tenantId, ref.ticketId, ref.waitId);
     if (!wait || !ticket || !secretMatches(ref.secret, wait.secretHash)) throw notFound('Callback');
     const now = deps.clock.now();
     if (wait.answers.includes(digest)) return { state: waitState(wait, ticket.category, now) };
