@@ -24,7 +24,7 @@ export async function ensureDemoTenant(deps: TicketDeps): Promise<boolean> {
   if (await deps.settings.get(DEMO_TENANT)) return false;
   const admin: TenantCaller = { sub: 'admin', tenantId: DEMO_TENANT, role: 'admin', org: null, email: 'admin@demo.example', locale: 'en' };
   for (const user of DEMO_USERS) await putUser(deps.users, deps.clock, admin, user.id, user);
-  await putSettings(deps.settings, admin, {
+  await putSettings(deps, admin, {
     name: 'Demo Support',
     workflow: 'boltrics',
     keyPrefix: 'DEMO',

@@ -1,11 +1,11 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import type { TicketChangeRecord } from '../../shared/changes/ticket-change-record';
-import { followTicketChanges } from '../../shared/changes/follow-ticket-changes';
+import type { SettingsChangeRecord, TicketChangeRecord } from '../../shared/changes/ticket-change-record';
+import { followSettingsChanges, followTicketChanges } from '../../shared/changes/follow-ticket-changes';
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
 import { recordChangeBatch } from '../../shared/observability/metrics';
-import { ticketChangeOf } from '../../shared/store/ticket-stream-records';
-import { requireLifecycle, requireTimers } from '../../shared/wiring';
+import { settingsChangeOf, ticketChangeOf } from '../../shared/store/ticket-stream-records';
+import { deps, requireLifecycle, requireTimers } from '../../shared/wiring';
 
 const follower = { lifecycle: requireLifecycle(), timers: requireTimers() };
 
@@ -16,10 +16,13 @@ const follower = { lifecycle: requireLifecycle(), timers: requireTimers() };
  */
 export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const changes = event.Records.map(ticketChangeOf).filter((c): c is TicketChangeRecord => c !== null);
-  const result = await followTicketChanges(follower, changes);
+  const settings = event.Records.map(settingsChangeOf).filter((c): c is SettingsChangeRecord => c !== null);
+  const [result, migrations] = await Promise.all([followTicketChanges(follower, changes), followSettingsChanges(deps, settings)]);
   for (const failure of result.failures) logger.error('ticket change effects failed', { ...failure.ticket, error: failure.error.name });
-  recordChangeBatch({ lagMs: oldestLagMs(event), tickets: result.tickets, failures: result.failures.length });
-  return { batchItemFailures: result.failures.map((f) => ({ itemIdentifier: f.recordId })) };
+  for (const failure of migrations.failures) logger.error('workflow migration step failed', { tenantId: failure.tenantId, error: failure.error.name });
+  const failed = [...result.failures, ...migrations.failures];
+  recordChangeBatch({ lagMs: oldestLagMs(event), tickets: result.tickets, failures: failed.length });
+  return { batchItemFailures: failed.map((f) => ({ itemIdentifier: f.recordId })) };
 });
 
 /** How long the oldest record of the batch waited (the stream's timestamps are whole seconds). */

@@ -1,6 +1,10 @@
 import { putSettings } from '../../shared/admin/tenant-admin';
 import { httpRoute } from '../../shared/http/handler-kit';
-import { SettingsBody } from '../../shared/http/schemas';
+import { PutSettingsBody } from '../../shared/http/schemas';
 import { deps } from '../../shared/wiring';
 
-export const handler = httpRoute({ body: SettingsBody }, async ({ caller, body }) => ({ body: await putSettings(deps.settings, caller, body) }));
+/** 200 with the settings, or 202 when a workflow switch started moving open tickets. */
+export const handler = httpRoute({ body: PutSettingsBody }, async ({ caller, body: { statusMap, ...settings } }) => {
+  const written = await putSettings(deps, caller, settings, { statusMap });
+  return { status: written.migrating ? 202 : 200, body: written.settings };
+});

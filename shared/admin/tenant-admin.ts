@@ -1,8 +1,10 @@
-import { forbidden, invalid, StaleWrite } from '../domain/errors';
+import { conflict, forbidden, invalid, StaleWrite, workflowRefused } from '../domain/errors';
+import { planMigration, type WorkflowMigration } from '../domain/migration';
 import { isStaff, type TenantCaller } from '../domain/identity';
 import type { DirectoryUser, Page, PageRequest, SettingsStore, UserDirectory, Clock } from '../domain/ports';
 import type { StoredSettings, TenantSettings } from '../domain/settings';
-import { validateWorkflowDefinition } from '../domain/workflow';
+import { validateWorkflowDefinition, type Workflow } from '../domain/workflow';
+import type { TicketDeps } from '../tickets/deps';
 import { calendarProblems } from '../sla/business-calendar';
 import { slaReachProblems } from '../sla/sla-limits';
 import { loadTenant, resolveWorkflow, tenantSettings } from '../tickets/tenant-context';
@@ -11,14 +13,54 @@ const requireAdmin = (caller: TenantCaller) => {
   if (caller.role !== 'admin') throw forbidden('Only a tenant administrator may do this.');
 };
 
-export async function getSettings(store: SettingsStore, caller: TenantCaller): Promise<TenantSettings> {
+export type SettingsDeps = Pick<TicketDeps, 'settings' | 'tickets' | 'clock' | 'ids'>;
+
+/** The effective settings, and the last workflow migration while there is one to show. */
+export type SettingsAnswer = TenantSettings & { migration?: WorkflowMigration };
+
+export async function getSettings(store: SettingsStore, caller: TenantCaller): Promise<SettingsAnswer> {
   requireAdmin(caller);
-  return tenantSettings(caller.tenantId, await store.get(caller.tenantId));
+  const { settings, migration } = await store.read(caller.tenantId);
+  return withMigration(tenantSettings(caller.tenantId, settings), migration);
 }
 
-/** Replaces the stored settings; omitted fields fall back to the defaults. Returns the effective settings. */
-export async function putSettings(store: SettingsStore, caller: TenantCaller, input: StoredSettings, expectedRevision?: number): Promise<TenantSettings> {
+/** The migration as the admin sees it: its step counter is bookkeeping. */
+const withMigration = (settings: TenantSettings, migration: WorkflowMigration | null): SettingsAnswer => {
+  if (!migration) return settings;
+  const { round: _steps, ...shown } = migration;
+  return { ...settings, migration: shown as WorkflowMigration };
+};
+
+export interface SettingsWrite {
+  readonly settings: SettingsAnswer;
+  /** True when a workflow migration started: the answer is 202, the tickets move in the background. */
+  readonly migrating: boolean;
+}
+
+/**
+ * Replaces the stored settings; omitted fields fall back to the defaults. Returns the
+ * effective settings. A workflow switch that leaves tickets in statuses the new workflow
+ * lacks needs `statusMap` for the open ones and starts a migration in the same write.
+ */
+export async function putSettings(
+  deps: SettingsDeps,
+  caller: TenantCaller,
+  input: StoredSettings,
+  options: { expectedRevision?: number; statusMap?: Readonly<Record<string, string>> } = {},
+): Promise<SettingsWrite> {
   requireAdmin(caller);
+  const effective = checkedSettings(caller.tenantId, input);
+  const current = await deps.settings.read(caller.tenantId);
+  const expectedRevision = options.expectedRevision ?? current.revision;
+  const before = resolveWorkflow(tenantSettings(caller.tenantId, current.settings).workflow);
+  const after = resolveWorkflow(effective.workflow);
+  const migration = sameStatuses(before, after) ? null : await planSwitch(deps, caller.tenantId, before, after, options.statusMap ?? {}, current.migration);
+  await deps.settings.put(caller.tenantId, input, expectedRevision, migration ?? undefined);
+  return { settings: withMigration(effective, migration ?? current.migration), migrating: migration !== null };
+}
+
+/** The checks every stored settings document passes, whether it came by PUT or by PATCH. */
+function checkedSettings(tenantId: string, input: StoredSettings): TenantSettings {
   if (input.workflow !== undefined) {
     if (typeof input.workflow === 'string') resolveWorkflow(input.workflow);
     else {
@@ -30,7 +72,7 @@ export async function putSettings(store: SettingsStore, caller: TenantCaller, in
         );
     }
   }
-  const effective = tenantSettings(caller.tenantId, input);
+  const effective = tenantSettings(tenantId, input);
   // A calendar with no working time, overlapping ranges or an unknown zone could never give an SLA figure.
   const calendar = calendarProblems({
     timezone: effective.timezone,
@@ -42,8 +84,44 @@ export async function putSettings(store: SettingsStore, caller: TenantCaller, in
   // A target the calendar would reach only after years could not be scheduled or computed in time.
   const reach = slaReachProblems(effective);
   if (reach.length > 0) throw invalid('An SLA target is out of reach of the business calendar.', reach);
-  await store.put(caller.tenantId, input, expectedRevision);
   return effective;
+}
+
+const sameStatuses = (a: Workflow, b: Workflow) =>
+  a.definition.statuses.length === b.definition.statuses.length && a.definition.statuses.every((s) => b.has(s.id) && b.categoryOf(s.id) === s.category);
+
+/**
+ * CONTRACT section 3: switching workflows never strands a ticket. Counts the tickets in
+ * each status the new workflow lacks; open ones must be mapped (422 listing each status
+ * with its count); the answer is a migration to run, or null when nothing has to move.
+ */
+async function planSwitch(
+  deps: SettingsDeps,
+  tenantId: string,
+  before: Workflow,
+  after: Workflow,
+  statusMap: Readonly<Record<string, string>>,
+  running: WorkflowMigration | null,
+): Promise<WorkflowMigration | null> {
+  if (running?.state === 'running')
+    throw conflict(`A workflow migration is still moving tickets (${running.moved} of ${running.total}); change the workflow again once it is done.`);
+  const lacking = before.definition.statuses.filter((s) => !after.has(s.id));
+  const occupied = await Promise.all(
+    lacking.map(async (s) => ({ status: s.id, category: s.category, tickets: await deps.tickets.countInStatus(tenantId, s.id) })),
+  );
+  const plan = planMigration(occupied, after, statusMap);
+  if (plan.problems.length > 0) throw workflowRefused('Tickets are in statuses the new workflow lacks: give a statusMap for each of them.', plan.problems);
+  if (plan.total === 0) return null;
+  return {
+    id: deps.ids.next(),
+    state: 'running',
+    total: plan.total,
+    moved: 0,
+    statusMap: plan.statusMap,
+    startedAt: deps.clock.now().toISOString(),
+    finishedAt: null,
+    round: 0,
+  };
 }
 
 /**
@@ -53,17 +131,18 @@ export async function putSettings(store: SettingsStore, caller: TenantCaller, in
  * either: the write is conditional on the revision read, and a lost race is merged again.
  */
 export async function patchSettings(
-  store: SettingsStore,
+  deps: SettingsDeps,
   caller: TenantCaller,
   patch: Readonly<Record<string, unknown>>,
   validate: (merged: unknown) => StoredSettings,
-): Promise<TenantSettings> {
+  statusMap?: Readonly<Record<string, string>>,
+): Promise<SettingsWrite> {
   requireAdmin(caller);
   for (let attempt = 0; ; attempt++) {
-    const { settings, revision } = await store.read(caller.tenantId);
+    const { settings, revision } = await deps.settings.read(caller.tenantId);
     const merged = validate(mergePatch(settings ?? {}, patch));
     try {
-      return await putSettings(store, caller, merged, revision);
+      return await putSettings(deps, caller, merged, { expectedRevision: revision, statusMap });
     } catch (error) {
       if (!(error instanceof StaleWrite) || attempt >= 20) throw error;
     }

@@ -3,6 +3,7 @@
  * stream (DynamoDB Streams → this use case), never on the request path:
  *  - the ticket's lifecycle execution is started, woken or handed over;
  *  - its schedules (SLA, reminders, auto-close, windows) are brought in line.
+ *  - a workflow migration takes its next step when the tenant's settings change.
  * (Notifications and usage counters hang here next.)
  *
  * Every effect compares the stored state with the ticket as it is *now*, not with the
@@ -13,7 +14,8 @@
 import { bringLifecycleInLine, type LifecycleDeps } from '../lifecycle/ticket-lifecycle';
 import { loadTenant } from '../tickets/tenant-context';
 import { syncTimers, type TimerDeps } from '../timers/sync-timers';
-import type { TicketChangeRecord } from './ticket-change-record';
+import { continueMigration, type MigrationDeps } from './migrate-tickets';
+import type { SettingsChangeRecord, TicketChangeRecord } from './ticket-change-record';
 
 export interface ChangeFollowerDeps {
   readonly lifecycle: LifecycleDeps;
@@ -65,4 +67,27 @@ export async function followTicket(deps: ChangeFollowerDeps, tenantId: string, t
   if (!ticket) return; // deleted since: nothing left to follow
   const tenant = await loadTenant(deps.lifecycle.settings, tenantId);
   await Promise.all([bringLifecycleInLine(deps.lifecycle, tenantId, ticket, tenant.workflow), syncTimers(deps.timers, tenantId, ticket, tenant)]);
+}
+
+/**
+ * Settings changes of a batch: each tenant's migration (if one runs) takes one step. A
+ * tenant whose step fails reports its first record, so the redelivery takes it again.
+ */
+export async function followSettingsChanges(
+  deps: MigrationDeps,
+  records: readonly SettingsChangeRecord[],
+): Promise<{ failures: { recordId: string; tenantId: string; error: Error }[] }> {
+  const firstByTenant = new Map<string, string>();
+  for (const r of records) if (!firstByTenant.has(r.tenantId)) firstByTenant.set(r.tenantId, r.recordId);
+  const failures = await Promise.all(
+    [...firstByTenant].map(async ([tenantId, recordId]) => {
+      try {
+        await continueMigration(deps, tenantId);
+        return null;
+      } catch (error) {
+        return { recordId, tenantId, error: error as Error };
+      }
+    }),
+  );
+  return { failures: failures.filter((f) => f !== null) };
 }

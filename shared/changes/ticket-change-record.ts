@@ -8,3 +8,9 @@ export interface TicketChangeRecord {
   /** The ticket's version after the change (null when removed). */
   readonly version: number | null;
 }
+
+/** A committed change of a tenant's settings item: what wakes the next step of a workflow migration. */
+export interface SettingsChangeRecord {
+  readonly recordId: string;
+  readonly tenantId: string;
+}

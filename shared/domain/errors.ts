@@ -40,7 +40,7 @@ export const versionConflict = (expected: number, actual: number) =>
   new DomainError('version-conflict', `The ticket is at version ${actual}, not ${expected}. Reload it and try again.`);
 export const tooLarge = (message: string) => new DomainError('too-large', message);
 export const unsupportedMediaType = () => new DomainError('unsupported-media-type', 'The request body must be application/json.');
-export const workflowRefused = (message: string) => new DomainError('workflow-refused', message);
+export const workflowRefused = (message: string, errors: readonly FieldError[] = []) => new DomainError('workflow-refused', message, errors);
 export const gone = (message: string) => new DomainError('gone', message);
 
 /**

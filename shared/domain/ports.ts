@@ -2,6 +2,7 @@
  * The ports the use cases need. Adapters (DynamoDB, the clock, id generation)
  * implement them at the edges; the domain imports no SDK.
  */
+import type { WorkflowMigration } from './migration';
 import type { Comment, HistoryEvent, Ticket } from './ticket';
 import type { Locale, Role } from './identity';
 import type { StoredSettings } from './settings';
@@ -46,6 +47,8 @@ export interface TicketStore {
   get(tenantId: string, ticketId: string): Promise<Ticket | null>;
   getByKey(tenantId: string, key: string): Promise<Ticket | null>;
   list(tenantId: string, query: TicketQuery): Promise<Page<Ticket>>;
+  /** How many tickets are in a status (an admin's question: its cost grows with the answer). */
+  countInStatus(tenantId: string, status: string): Promise<number>;
   listComments(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<Comment>>;
   listHistory(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<HistoryEvent>>;
   /** The ticket's third-party waits, oldest first. */
@@ -71,10 +74,15 @@ export interface UserDirectory {
 
 export interface SettingsStore {
   get(tenantId: string): Promise<StoredSettings | null>;
-  /** The stored settings and their revision (0 when none yet): the start of a read-modify-write. */
-  read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number }>;
-  /** Replaces them; with `expectedRevision`, only if nobody wrote since (else StaleWrite). */
-  put(tenantId: string, settings: StoredSettings, expectedRevision?: number): Promise<void>;
+  /** The stored settings, their revision (0 when none yet) and the last workflow migration: the start of a read-modify-write. */
+  read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number; migration: WorkflowMigration | null }>;
+  /**
+   * Replaces them; with `expectedRevision`, only if nobody wrote since (else StaleWrite).
+   * With `migration`, the workflow switch's migration starts in the same write.
+   */
+  put(tenantId: string, settings: StoredSettings, expectedRevision?: number, migration?: WorkflowMigration): Promise<void>;
+  /** Records a migration step, only if it is still at `expectedRound` (else false: another step got there first). */
+  stepMigration(tenantId: string, migration: WorkflowMigration, expectedRound: number): Promise<boolean>;
 }
 
 export interface StoredResponse {

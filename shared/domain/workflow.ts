@@ -85,6 +85,14 @@ export class Workflow {
     return this.byId.get(id);
   }
 
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  firstOfCategory(category: Category): string | null {
+    return this.definition.statuses.find((s) => s.category === category)?.id ?? null;
+  }
+
   categoryOf(id: string): Category {
     const s = this.byId.get(id);
     if (!s) throw new Error(`Status ${id} is not part of workflow ${this.id}`);

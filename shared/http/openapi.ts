@@ -19,7 +19,7 @@ const thirdPartyList = z.object({ items: z.array(S.ThirdPartyWaitSchema) }).meta
 const OPERATIONS: Record<string, Operation> = {
   getOpenApi: { response: z.object({}).loose() },
   getSettings: { response: S.SettingsSchema },
-  putSettings: { body: S.SettingsBody, response: S.SettingsSchema },
+  putSettings: { body: S.PutSettingsBody, response: S.SettingsSchema },
   patchSettings: { body: S.SettingsPatchBody, response: S.SettingsSchema },
   getWorkflow: { response: S.WorkflowDefinitionSchema },
   listUsers: { query: S.PageQuery, response: userPage },

@@ -162,6 +162,17 @@ export const SettingsBody = z
   .partial()
   .meta({ id: 'SettingsInput' });
 
+/** CONTRACT section 3: where the open tickets of each status the new workflow lacks go. */
+export const StatusMap = z
+  .record(z.string().min(1).max(100), z.string().min(1).max(100))
+  .refine((m) => Object.keys(m).length <= 200, 'at most 200 statuses')
+  .describe('old status id → status id of the new workflow, for a workflow switch with open tickets');
+
+export const StatusMapField = z.object({ statusMap: StatusMap.optional() });
+
+/** A PUT of the settings may carry the status map of a workflow switch beside them (it is not stored). */
+export const PutSettingsBody = SettingsBody.extend({ statusMap: StatusMap.optional() }).meta({ id: 'PutSettings' });
+
 /** A JSON merge patch (RFC 7396) of SettingsInput: the merged result is checked like a PUT body. */
 export const SettingsPatchBody = z
   .record(z.string(), z.unknown())
@@ -307,7 +318,19 @@ export const HistoryEventSchema = z
 
 export const UserSchema = PutUserBody.extend({ id: z.string(), updatedAt: isoTime }).meta({ id: 'User' });
 
-export const SettingsSchema = SettingsBody.required().meta({ id: 'Settings' });
+export const MigrationSchema = z
+  .object({
+    id: z.string(),
+    state: z.enum(['running', 'done']),
+    total: z.number().int(),
+    moved: z.number().int(),
+    statusMap: z.record(z.string(), z.string()),
+    startedAt: isoTime,
+    finishedAt: isoTime.nullable(),
+  })
+  .meta({ id: 'WorkflowMigration', description: 'A workflow switch moving open tickets in the background (202 while running)' });
+
+export const SettingsSchema = SettingsBody.required().extend({ migration: MigrationSchema.optional() }).meta({ id: 'Settings' });
 
 export const ProblemSchema = z
   .object({

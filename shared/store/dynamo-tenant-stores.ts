@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict, invalid, StaleWrite } from '../domain/errors';
 import type { DirectoryUser, Page, PageRequest, SettingsStore, UserDirectory } from '../domain/ports';
+import type { WorkflowMigration } from '../domain/migration';
 import type { StoredSettings } from '../domain/settings';
 import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
 import { keys } from './table-design';
@@ -17,15 +18,19 @@ export class DynamoSettingsStore implements SettingsStore {
     return (await this.read(tenantId)).settings;
   }
 
-  async read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number }> {
+  async read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number; migration: WorkflowMigration | null }> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.settings(tenantId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
     reportCapacity(this.onCapacity, 'getSettings', 'read', out.ConsumedCapacity);
-    return { settings: out.Item ? (out.Item.settings as StoredSettings) : null, revision: Number(out.Item?.revision ?? 0) };
+    return {
+      settings: out.Item ? (out.Item.settings as StoredSettings) : null,
+      revision: Number(out.Item?.revision ?? 0),
+      migration: (out.Item?.migration as WorkflowMigration | undefined) ?? null,
+    };
   }
 
-  async put(tenantId: string, settings: StoredSettings, expectedRevision?: number): Promise<void> {
+  async put(tenantId: string, settings: StoredSettings, expectedRevision?: number, migration?: WorkflowMigration): Promise<void> {
     const condition =
       expectedRevision === undefined
         ? {}
@@ -37,13 +42,14 @@ export class DynamoSettingsStore implements SettingsStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.settings(tenantId),
-          UpdateExpression: 'SET #settings = :settings, entity = :entity ADD revision :one',
+          UpdateExpression: `SET #settings = :settings, entity = :entity${migration ? ', migration = :migration' : ''} ADD revision :one`,
           ExpressionAttributeNames: { '#settings': 'settings' },
           ExpressionAttributeValues: {
             ':settings': settings,
             ':entity': 'settings',
             ':one': 1,
             ...(expectedRevision ? { ':expected': expectedRevision } : {}),
+            ...(migration ? { ':migration': migration } : {}),
           },
           ...condition,
           ReturnConsumedCapacity: 'TOTAL',
@@ -52,6 +58,26 @@ export class DynamoSettingsStore implements SettingsStore {
       reportCapacity(this.onCapacity, 'putSettings', 'write', out.ConsumedCapacity);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new StaleWrite();
+      throw error;
+    }
+  }
+
+  async stepMigration(tenantId: string, migration: WorkflowMigration, expectedRound: number): Promise<boolean> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.settings(tenantId),
+          UpdateExpression: 'SET migration = :migration',
+          ConditionExpression: 'migration.id = :id AND migration.round = :round',
+          ExpressionAttributeValues: { ':migration': migration, ':id': migration.id, ':round': expectedRound },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      reportCapacity(this.onCapacity, 'stepMigration', 'write', out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }

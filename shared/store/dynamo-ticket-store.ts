@@ -132,6 +132,30 @@ export class DynamoTicketStore implements TicketStore {
     return { items, nextCursor: encodeCursor(startKey) };
   }
 
+  async countInStatus(tenantId: string, status: string): Promise<number> {
+    const index = LIST_INDEXES.status;
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#ipk = :ipk',
+          ExpressionAttributeNames: { '#ipk': index.partitionKey },
+          ExpressionAttributeValues: { ':ipk': keys.listPartition(tenantId, 'status', status) },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      reportCapacity(this.onCapacity, 'countInStatus', 'read', out.ConsumedCapacity);
+      count += out.Count ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
   listComments(tenantId: string, ticketId: string, page: PageRequest, includeInternal: boolean): Promise<Page<Comment>> {
     return this.listCollection<Comment>(tenantId, ticketId, 'C#', page, includeInternal);
   }

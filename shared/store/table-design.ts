@@ -13,6 +13,10 @@
  *  - users:    pk T#<tid>#USERS, sk "U#<userId>"
  *  - e-mail:   pk T#<tid>#EMAIL#<address>, sk "EMAIL"  (the user holding it: unique per tenant)
  *  - idempotency: pk T#<tid>#IDEM#<sub>#<key>, sk "IDEM" (expiresAt filtered by the reader)
+ *  - usage:    pk T#<tid>#USAGE, sk "<yyyy-mm>#<shard>" (ADD counters, CONTRACT 8; a month is one Query)
+ *              | pk T#<tid>#USAGEMARK#<hash of a dedupe id>, sk "MARK" (counted once; expiresAt)
+ *              | pk T#<tid>#TK#<ticketId>, sk "USAGE" (the ticket version its facts are counted up to)
+ *              | pk USAGE#TENANTS, sk T#<tid> (the one platform partition: which tenants finance sees)
  *
  * List indexes: one GSI per list filter, all sorted newest-first by
  * `<createdAt>#<ticketId>`, so a page is one Query whose cost does not depend
@@ -23,11 +27,11 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 /**
  * The table's stream carries every item; the change follower needs the ticket items
- * only. AWS filters at the event source mapping with this pattern (Lambda filter
+ * and the tenants' settings (whose writes drive a workflow migration's steps) only. AWS filters at the event source mapping with this pattern (Lambda filter
  * syntax), the local stream poller applies the same one, so neither invokes the
  * follower for comments, history, lifecycle or timer bookkeeping.
  */
-export const TICKET_CHANGE_FILTER = { dynamodb: { Keys: { sk: { S: ['TICKET'] } } } } as const;
+export const TICKET_CHANGE_FILTER = { dynamodb: { Keys: { sk: { S: ['TICKET', 'SETTINGS'] } } } } as const;
 
 export interface IndexDesign {
   readonly name: string;
@@ -53,6 +57,14 @@ export const GLOBAL_SECONDARY_INDEXES: readonly IndexDesign[] = Object.values(LI
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 const tenant = (tid: string) => `T#${tid}`;
+
+export const USAGE_TENANTS_PARTITION = 'USAGE#TENANTS';
+
+/**
+ * The partition keys a function that only reads tickets may still write: its own usage
+ * counters and dedupe markers, and the tenant registry (IAM `dynamodb:LeadingKeys`).
+ */
+export const USAGE_WRITE_PARTITIONS = ['T#*#USAGE', 'T#*#USAGEMARK#*', USAGE_TENANTS_PARTITION] as const;
 
 export const keys = {
   tenant: (tid: string) => ({ pk: tenant(tid) }),
@@ -80,6 +92,17 @@ export const keys = {
   /** Which user of the tenant holds an e-mail address (unique per tenant; inbound mail is matched on it). */
   userEmail: (tid: string, email: string) => ({ pk: `${tenant(tid)}#EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   idempotency: (tid: string, sub: string, key: string) => ({ pk: `${tenant(tid)}#IDEM#${sub}#${key}`, sk: 'IDEM' }),
+  /** One shard of a tenant's usage counters for a month (shards spread concurrent ADDs). */
+  usageCounter: (tid: string, month: string, shard: number) => ({ pk: `${tenant(tid)}#USAGE`, sk: `${month}#${shard}` }),
+  usagePartition: (tid: string) => `${tenant(tid)}#USAGE`,
+  /** A dedupe marker: what it names (a request, a replay, a mail) was counted. */
+  usageMark: (tid: string, id: string) => ({ pk: `${tenant(tid)}#USAGEMARK#${id}`, sk: 'MARK' }),
+  /** Beside the ticket: the version up to which its facts are counted. */
+  usageWatermark: (tid: string, ticketId: string) => ({ pk: `${tenant(tid)}#TK#${ticketId}`, sk: 'USAGE' }),
+  /** The tenants finance sees (a platform partition, the only one not starting with a tenant). */
+  usageTenant: (tid: string) => ({ pk: USAGE_TENANTS_PARTITION, sk: tenant(tid) }),
+  /** The tenant of a tenant-level item's partition key (`T#<tid>`); null for any other partition. */
+  parseTenant: (pk: string): string | null => (pk.startsWith('T#') && !pk.slice(2).includes('#') ? pk.slice(2) : null),
   /** The tenant and ticket of a ticket item's key; null for every other item. */
   parseTicket: (key: { pk: string; sk: string }): { tenantId: string; ticketId: string } | null => {
     const at = key.pk.lastIndexOf('#TK#');

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { TicketChangeRecord } from '../changes/ticket-change-record';
+import type { SettingsChangeRecord, TicketChangeRecord } from '../changes/ticket-change-record';
 import { keys } from './table-design';
 
 /**
@@ -20,4 +20,13 @@ export function ticketChangeOf(record: DynamoDBRecord): TicketChangeRecord | nul
     kind: record.eventName === 'INSERT' ? 'created' : record.eventName === 'REMOVE' ? 'removed' : 'changed',
     version: version === undefined ? null : Number(version),
   };
+}
+
+/** A stream record of a tenant's settings item → its tenant, or null for any other item. */
+export function settingsChangeOf(record: DynamoDBRecord): SettingsChangeRecord | null {
+  const pk = record.dynamodb?.Keys?.pk?.S;
+  const recordId = record.dynamodb?.SequenceNumber;
+  if (!pk || !recordId || record.dynamodb?.Keys?.sk?.S !== 'SETTINGS' || record.eventName === 'REMOVE') return null;
+  const tenantId = keys.parseTenant(pk);
+  return tenantId ? { recordId, tenantId } : null;
 }

@@ -18,6 +18,8 @@ export interface Decision {
   readonly comments?: readonly Omit<Comment, 'id' | 'createdAt'>[];
   /** Third-party waits created or changed with the ticket. */
   readonly waits?: readonly ThirdPartyWait[];
+  /** A change nobody is told about (a workflow migration): no notifications. */
+  readonly quiet?: boolean;
 }
 
 export interface MutationRequest {
@@ -65,6 +67,7 @@ const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Adds the notifications the change causes, so they commit (or not) with it. */
 function withNotifications(current: Ticket, decision: Decision, caller: TenantCaller, tenant: TenantContext): Decision {
+  if (decision.quiet) return decision;
   const after = { ...current, ...decision.patch };
   const notices = notificationsOnChange(current, after, caller, tenant, decision.events, decision.comments ?? []);
   return notices.length ? { ...decision, events: [...decision.events, ...notices] } : decision;

@@ -5,6 +5,7 @@
  * nothing more.
  */
 import { conflict, StaleWrite } from '../../shared/domain/errors';
+import type { WorkflowMigration } from '../../shared/domain/migration';
 import type { Role, TenantCaller } from '../../shared/domain/identity';
 import {
   firstLifecycleRecord,
@@ -55,6 +56,10 @@ export class InMemoryTicketStore implements TicketStore {
   /** Runs at the start of `update`, before the version check: tests simulate a concurrent writer or a failure here. */
   beforeUpdate: ((tenantId: string, expectedVersion: number, change: TicketChange) => void) | undefined;
 
+  async countInStatus(tenantId: string, status: string): Promise<number> {
+    return [...this.tickets.entries()].filter(([k, t]) => k.startsWith(`${tenantId}/`) && t.status === status).length;
+  }
+
   async nextTicketNumber(tenantId: string): Promise<number> {
     const next = (this.counters.get(tenantId) ?? 0) + 1;
     this.counters.set(tenantId, next);
@@ -95,6 +100,7 @@ export class InMemoryTicketStore implements TicketStore {
     const all = [...this.tickets.entries()]
       .filter(([k]) => k.startsWith(prefix))
       .map(([, t]) => t)
+      .filter((t) => (query.index === 'status' ? t.status === query.value : query.index === 'category' ? t.category === query.value : true))
       .sort((a, b) => `${b.createdAt}#${b.id}`.localeCompare(`${a.createdAt}#${a.id}`));
     return pageOf(all, query);
   }
@@ -146,21 +152,29 @@ export class InMemoryTicketStore implements TicketStore {
 }
 
 export class InMemorySettingsStore implements SettingsStore {
-  private readonly byTenant = new Map<string, { settings: StoredSettings; revision: number }>();
+  private readonly byTenant = new Map<string, { settings: StoredSettings; revision: number; migration: WorkflowMigration | null }>();
 
   async get(tenantId: string): Promise<StoredSettings | null> {
     return (await this.read(tenantId)).settings;
   }
 
-  async read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number }> {
+  async read(tenantId: string): Promise<{ settings: StoredSettings | null; revision: number; migration: WorkflowMigration | null }> {
     const s = this.byTenant.get(tenantId);
-    return s ? structuredClone(s) : { settings: null, revision: 0 };
+    return s ? structuredClone(s) : { settings: null, revision: 0, migration: null };
   }
 
-  async put(tenantId: string, settings: StoredSettings, expectedRevision?: number): Promise<void> {
-    const revision = this.byTenant.get(tenantId)?.revision ?? 0;
+  async put(tenantId: string, settings: StoredSettings, expectedRevision?: number, migration?: WorkflowMigration): Promise<void> {
+    const stored = this.byTenant.get(tenantId);
+    const revision = stored?.revision ?? 0;
     if (expectedRevision !== undefined && expectedRevision !== revision) throw new StaleWrite();
-    this.byTenant.set(tenantId, { settings: structuredClone(settings), revision: revision + 1 });
+    this.byTenant.set(tenantId, { settings: structuredClone(settings), revision: revision + 1, migration: migration ?? stored?.migration ?? null });
+  }
+
+  async stepMigration(tenantId: string, migration: WorkflowMigration, expectedRound: number): Promise<boolean> {
+    const stored = this.byTenant.get(tenantId);
+    if (!stored?.migration || stored.migration.id !== migration.id || stored.migration.round !== expectedRound) return false;
+    stored.migration = structuredClone(migration);
+    return true;
   }
 }
 

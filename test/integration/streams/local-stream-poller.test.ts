@@ -95,7 +95,7 @@ const putItem = (key: { pk: string; sk: string }) =>
   dynamo.send(new PutItemCommand({ TableName: table, Item: { pk: { S: key.pk }, sk: { S: key.sk }, note: { S: 'not a ticket' } } }));
 
 describe('LocalStreamPoller', () => {
-  it('hands the ticket items, and only those, to the handler in the Lambda event shape; drain() resolves with the count delivered', async () => {
+  it('hands the ticket and settings items, and only those, to the handler in the Lambda event shape; drain() resolves with the count delivered', async () => {
     const seen = consumer();
     const poller = await startPoller(seen.handler);
     const before = Math.floor(Date.now() / 1000);
@@ -117,9 +117,12 @@ describe('LocalStreamPoller', () => {
     await dynamo.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: keys.ticketPartition(tenantId, 'T1') }, sk: { S: 'TICKET' } } }));
     const after = Math.ceil(Date.now() / 1000);
 
-    expect(await poller.drain()).toBe(3);
+    expect(await poller.drain()).toBe(4);
 
-    const records = seen.batches.flat();
+    const delivered = seen.batches.flat();
+    // the settings item passes too: its writes drive a workflow migration's steps
+    expect(delivered.map((r) => r.dynamodb!.Keys!.sk!.S)).toEqual(['TICKET', 'SETTINGS', 'TICKET', 'TICKET']);
+    const records = delivered.filter((r) => r.dynamodb!.Keys!.sk!.S === 'TICKET');
     const streamArn = (await dynamo.send(new DescribeTableCommand({ TableName: table }))).Table!.LatestStreamArn!;
     const ticketKey = { pk: { S: keys.ticketPartition(tenantId, 'T1') }, sk: { S: 'TICKET' } };
     expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
@@ -145,10 +148,10 @@ describe('LocalStreamPoller', () => {
     const sequences = records.map((r) => BigInt(sequenceOf(r)));
     expect([...sequences].sort((a, b) => (a < b ? -1 : 1))).toEqual(sequences);
 
-    expect(poller.health()).toEqual({ status: 'ok', deadLetters: 0, delivered: 3 });
+    expect(poller.health()).toEqual({ status: 'ok', deadLetters: 0, delivered: 4 });
     // nothing new: nothing delivered
     expect(await poller.drain()).toBe(0);
-    expect(seen.batches.flat()).toHaveLength(3);
+    expect(seen.batches.flat()).toHaveLength(4);
   });
 
   it('resumes from its checkpoint: after stop() a new poller delivers nothing already handled, and every new write', async () => {
