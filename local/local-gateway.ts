@@ -1,10 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { problem, problemBody } from '../shared/http/problem';
 import { ROUTES, type RouteDefinition } from '../shared/http/routes';
 import type { HttpEvent } from '../shared/http/handler-kit';
+import { LOCAL_CONSOLE_URL } from '../shared/lifecycle/sfn-workflow-engine';
+import { consoleRoutes } from './local-routes';
 import type { LocalTokenIssuer } from './local-tokens';
 
 type Handler = (event: HttpEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -37,6 +41,11 @@ export class LocalGateway {
   private readonly routes = ROUTES.map(compile);
   private readonly handlers = new Map<string, Promise<Handler>>();
   private server: Server | undefined;
+  /** The console's read-only views of the emulators (`/_local/…`), beside the runtime's own local routes. */
+  private readonly consoleRoutes = consoleRoutes(
+    (token) => this.tokens.verify(token),
+    (method, path) => ROUTES.some((r) => r.method === method && r.path === path),
+  );
 
   constructor(
     private readonly root: string,
@@ -67,7 +76,10 @@ export class LocalGateway {
       this.server!.listen(port, '127.0.0.1', () => ok());
     });
     const address = this.server.address();
-    return typeof address === 'object' && address ? address.port : port;
+    const bound = typeof address === 'object' && address ? address.port : port;
+    // Locally, GET /v1/tickets/{id}/workflow links an execution into the console served here.
+    process.env[LOCAL_CONSOLE_URL] = `http://127.0.0.1:${bound}/console/`;
+    return bound;
   }
 
   async close(): Promise<void> {
@@ -95,7 +107,12 @@ export class LocalGateway {
       const body = await readBody(req);
       if (body === null) return send(res, problem(413, 'Payload too large', 'The request body is too large.'));
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const local = this.localRoutes[`${req.method} ${url.pathname}`];
+      if (
+        (req.method === 'GET' || req.method === 'HEAD') &&
+        (url.pathname === '/favicon.ico' || url.pathname === '/console' || url.pathname.startsWith('/console/'))
+      )
+        return await serveConsole(res, url.pathname);
+      const local = this.localRoutes[`${req.method} ${url.pathname}`] ?? this.consoleRoutes[`${req.method} ${url.pathname}`];
       if (local) {
         const out = await local(req, body);
         res.writeHead(out.status, { 'content-type': out.contentType ?? (out.status >= 400 ? 'application/problem+json' : 'application/json') });
@@ -127,6 +144,41 @@ export class LocalGateway {
       send(res, problem(500, 'Internal error', 'The local gateway failed to handle the request.'));
     }
   }
+}
+
+/** The local console (`console/dist`, built by `npm run build:console`): a static single-page app. */
+const CONSOLE_DIST = resolve(fileURLToPath(new URL('../console/dist', import.meta.url)));
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+async function serveConsole(res: ServerResponse, pathname: string): Promise<void> {
+  if (pathname === '/console') return void res.writeHead(308, { location: '/console/' }).end();
+  // Browsers ask for /favicon.ico on their own: the console's icon answers it.
+  const relative = pathname === '/favicon.ico' ? 'favicon.svg' : decodeURIComponent(pathname.slice('/console/'.length)) || 'index.html';
+  const file = normalize(join(CONSOLE_DIST, relative));
+  if (!file.startsWith(CONSOLE_DIST + '/')) return send(res, problem(404, 'Not found', `No route for GET ${pathname}.`));
+  // Client-side routes (no file extension) get the app itself.
+  const target = extname(file) ? file : join(CONSOLE_DIST, 'index.html');
+  let content: Buffer;
+  try {
+    content = await readFile(target);
+  } catch {
+    if (!extname(file) || pathname === '/favicon.ico')
+      return send(res, problem(503, 'Console not built', 'The console is not built: run npm run build:console (npm start and npm ci build it).'));
+    return send(res, problem(404, 'Not found', `No file ${pathname}.`));
+  }
+  res.writeHead(200, {
+    'content-type': STATIC_TYPES[extname(target)] ?? 'application/octet-stream',
+    'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'x-content-type-options': 'nosniff',
+    ...(extname(target) === '.html' ? { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'" } : {}),
+  });
+  res.end(content);
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {

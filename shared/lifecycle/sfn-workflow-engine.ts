@@ -4,6 +4,9 @@ import type { ExecutionStatus, WorkflowEngine } from '../domain/ports';
 /** Errors that mean "that token is no longer waiting": a stale or duplicate callback, harmless. */
 const DEAD_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
+/** Set only by the local runtime's gateway: the local console (`http://127.0.0.1:<port>/console/`) stands in for the AWS one. */
+export const LOCAL_CONSOLE_URL = 'TICKETFLOW_LOCAL_CONSOLE_URL';
+
 export class SfnWorkflowEngine implements WorkflowEngine {
   constructor(
     private readonly sfn: SFNClient,
@@ -45,6 +48,8 @@ export class SfnWorkflowEngine implements WorkflowEngine {
   }
 
   consoleUrl(executionArn: string): string {
+    const local = process.env[LOCAL_CONSOLE_URL];
+    if (local) return `${local}#/executions/${executionArn}`;
     const region = executionArn.split(':')[3];
     return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
   }

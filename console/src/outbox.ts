@@ -1,0 +1,40 @@
+import { problemText } from './api';
+import type { App } from './app';
+import { clear, h, table, when } from './ui';
+
+interface Mail {
+  readonly from?: string;
+  readonly destination?: { to?: string[]; cc?: string[] };
+  readonly subject?: string;
+  readonly body?: { text?: string; html?: string };
+  readonly at?: number;
+}
+
+export async function renderOutbox(app: App, view: HTMLElement): Promise<void> {
+  const heading = h('h1', { tabindex: -1 }, 'Outbox');
+  if (!app.config.outbox) {
+    clear(view, heading, h('p', { class: 'empty', 'data-testid': 'no-outbox' }, 'No outbox: the SES emulator (127.0.0.1:8005) is not running.'));
+    return;
+  }
+  const answer = await app.session.get<{ items: Mail[] }>('/_local/outbox');
+  if (!answer.ok) {
+    clear(view, heading, h('p', { class: 'empty', 'data-testid': 'no-outbox' }, `No outbox: ${problemText(answer.body)}`));
+    return;
+  }
+  const mails = [...answer.body.items].sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
+  clear(
+    view,
+    heading,
+    h('p', { class: 'hint' }, 'Mail the tenant sent, as the SES emulator received it (newest first).'),
+    table(
+      'Outbox',
+      ['Sent', 'To', 'Subject'],
+      mails.map((m) => [
+        h('span', {}, m.at ? when(new Date(m.at < 1e12 ? m.at * 1000 : m.at).toISOString()) : '—'),
+        h('span', {}, [...(m.destination?.to ?? []), ...(m.destination?.cc ?? [])].join(', ')),
+        h('details', {}, h('summary', {}, m.subject ?? '(no subject)'), h('pre', {}, m.body?.text ?? '')),
+      ]),
+      'No mail sent yet.',
+    ),
+  );
+}
