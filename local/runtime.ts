@@ -231,7 +231,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
 const LOCAL_REGION_ACCOUNT = `${LOCAL_REGION}:000000000000`;
 export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION_ACCOUNT}:stateMachine:${LIFECYCLE_STATE_MACHINE_NAME}`;
-const LOCAL_SCHEDULE_GROUP = 'ticketflow-timers';
+export const LOCAL_SCHEDULE_GROUP = 'ticketflow-timers';
 const LOCAL_TIMER_ARN = `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-FireTimer`;
 const localFunctionArn = (id: string) => `arn:aws:lambda:${LOCAL_REGION_ACCOUNT}:function:ticketflow-${id}`;
 

@@ -12,10 +12,23 @@ export interface TimerDeps {
   readonly clock: Clock;
 }
 
-/** Schedule names: at most 64 characters, one per ticket and kind, so a retry can only move it. */
-export function scheduleName(tenantId: string, ticketId: string, kind: TimerKind): string {
-  return `tf-${createHash('sha256').update(`${tenantId}/${ticketId}`).digest('hex').slice(0, 32)}-${kind}`;
+/** EventBridge Scheduler names: 1–64 characters of [0-9A-Za-z-_.]. */
+const MAX_SCHEDULE_NAME = 64;
+
+/**
+ * One name per ticket and kind, so a retry can only move a schedule, never add one. It
+ * starts with the ticket's key (`DEMO-2.reminder.…`), so support staff find a ticket's
+ * schedules at a glance in the console and the CLI (`--name-prefix DEMO-2.`); a digest of
+ * tenant and ticket id keeps it unique across tenants that share a key prefix.
+ */
+export function scheduleName(tenantId: string, ticket: { readonly id: string; readonly key: string }, kind: TimerKind): string {
+  const digest = createHash('sha256').update(`${tenantId}/${ticket.id}`).digest('hex').slice(0, NAME_DIGEST);
+  const key = ticket.key.replace(/[^0-9A-Za-z_-]/g, '-').slice(0, MAX_SCHEDULE_NAME - NAME_DIGEST - kind.length - 2);
+  return `${key}.${kind}.${digest}`;
 }
+
+/** 64 bits of digest: unique enough across every tenant's tickets of one key. */
+const NAME_DIGEST = 16;
 
 export interface SyncResult {
   readonly created: number;
@@ -37,7 +50,7 @@ export async function syncTimers(deps: TimerDeps, tenantId: string, ticket: Tick
   const calls: Promise<'created' | 'moved' | 'deleted'>[] = [];
   for (const kind of TIMER_KINDS) {
     const at = desired[kind];
-    const name = scheduleName(tenantId, ticket.id, kind);
+    const name = scheduleName(tenantId, ticket, kind);
     if (at) {
       const iso = at.toISOString();
       next[kind] = iso;

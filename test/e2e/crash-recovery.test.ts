@@ -412,11 +412,11 @@ describe('crash recovery of npm start', () => {
     for (const tk of tickets) {
       const kinds = needed(tk.status);
       expect(
-        kinds.filter((kind) => !schedules.has(scheduleName(TENANT, tk.id, kind as (typeof TIMER_KINDS)[number]))),
+        kinds.filter((kind) => !schedules.has(scheduleName(TENANT, tk, kind as (typeof TIMER_KINDS)[number]))),
         `${tk.subject} (${tk.status}) misses`,
       ).toEqual([]);
       for (const kind of TIMER_KINDS)
-        if (!kinds.includes(kind) && schedules.has(scheduleName(TENANT, tk.id, kind))) orphans.push(`${tk.subject} (${tk.status}): ${kind}`);
+        if (!kinds.includes(kind) && schedules.has(scheduleName(TENANT, tk, kind))) orphans.push(`${tk.subject} (${tk.status}): ${kind}`);
     }
     phase('check');
 

@@ -1,5 +1,8 @@
+import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/local-aws';
+import { LOCAL_SCHEDULE_GROUP } from '../../local/runtime';
 import { useLocalRuntime } from '../support/api-client';
 import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
 
@@ -271,5 +274,20 @@ describe('seed 001: the urgent monitoring period', () => {
     expectNear(ended.at, resolvedAt + 7 * 86_400_000);
     expect((await t.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to: 'fermee' })).status).toBe(403);
     expect((await t.as('manager').post(`/v1/tickets/${tk.id}/transitions`, { to: 'fermee' })).status).toBe(200);
+  });
+});
+
+describe('names support staff can find', () => {
+  it("a ticket's schedules start with its key, so the Scheduler console and CLI find them by prefix", async () => {
+    const t = await tenantOnPreset(local.api, 'names', 'default');
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Find my timers' })).body;
+    await local.runtime.settled();
+    const scheduler = new SchedulerClient({ endpoint: local.runtime.schedulerEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const listed = await scheduler.send(new ListSchedulesCommand({ GroupName: LOCAL_SCHEDULE_GROUP, NamePrefix: `${tk.key}.` }));
+    const names = (listed.Schedules ?? []).map((s) => s.Name!).sort();
+    expect(names.map((n) => n.split('.')[1])).toEqual(['sla-resolution-breach', 'sla-resolution-warning', 'sla-response-breach', 'sla-response-warning']);
+    for (const name of names) expect(name).toMatch(new RegExp(`^${tk.key}\\.[a-z-]+\\.[0-9a-f]{16}$`));
+    // and its execution starts with the key too
+    expect((await t.as('agent').get(`/v1/tickets/${tk.id}/workflow`)).body.executionArn).toContain(`:${tk.key}--names--`);
   });
 });

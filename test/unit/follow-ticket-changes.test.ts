@@ -105,7 +105,7 @@ describe('followTicketChanges', () => {
     expect(schedulesOf('TK1')).toEqual(SLA_TIMERS);
     // each under its own name, with the payload the timer re-checks
     for (const [kind, at] of Object.entries(SLA_TIMERS))
-      expect(followers.scheduler.schedules.get(scheduleName(tenantId, 'TK1', kind as TimerKind))).toEqual({
+      expect(followers.scheduler.schedules.get(scheduleName(tenantId, { id: 'TK1', key: 'ACME-TK1' }, kind as TimerKind))).toEqual({
         at,
         payload: { tenantId, ticketId: 'TK1', kind, dueAt: at },
       });
@@ -240,7 +240,7 @@ describe('followTicketChanges', () => {
     expect(schedules('TK2')).toEqual(SLA_TIMERS);
     expect(scheduler.calls.slice(callsBefore).sort()).toEqual(
       Object.keys(SLA_TIMERS)
-        .map((k) => `upsert ${scheduleName(tenantId, 'TK2', k as TimerKind)}`)
+        .map((k) => `upsert ${scheduleName(tenantId, { id: 'TK2', key: 'ACME-TK2' }, k as TimerKind)}`)
         .sort(),
     );
     expect(followers.engine.started.filter((n) => n === firstExecution('TK2'))).toHaveLength(1);
@@ -260,7 +260,7 @@ describe('followTicketChanges', () => {
     expect(followers.engine.started).toEqual([firstExecution('TK1')]);
     expect(await followers.registry.get(tenantId, 'GONE')).toBeNull();
     expect(schedulesOf('GONE')).toEqual({});
-    const gone = new Set(TIMER_KINDS.map((k) => scheduleName(tenantId, 'GONE', k)));
+    const gone = new Set(TIMER_KINDS.map((k) => scheduleName(tenantId, { id: 'GONE', key: 'ACME-GONE' }, k)));
     expect(followers.scheduler.calls.filter((c) => gone.has(c.split(' ')[1]!))).toEqual([]);
     expect(followers.scheduler.calls).toHaveLength(4);
     expect(await followers.timerRegistry.get(tenantId, 'GONE')).toEqual({});

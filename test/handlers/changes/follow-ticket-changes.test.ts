@@ -83,7 +83,7 @@ const follow = (...records: DynamoDBRecord[]) => handler({ Records: records } sa
 
 const timerNames = (t: Ticket) =>
   (['sla-response-warning', 'sla-response-breach', 'sla-resolution-warning', 'sla-resolution-breach'] as const satisfies readonly TimerKind[]).map((kind) =>
-    scheduleName(tenantId, t.id, kind),
+    scheduleName(tenantId, t, kind),
   );
 
 beforeEach(() => {
@@ -114,20 +114,31 @@ afterEach(() => {
 });
 
 describe('the table stream consumer (functions/changes/follow-ticket-changes)', () => {
-  it('ignores every record that is not a ticket item, without a single AWS call', async () => {
+  it('ignores every record that is neither a ticket nor settings item, without a single AWS call', async () => {
     const partition = keys.ticketPartition(tenantId, first.id);
     const result = await follow(
       streamRecord('INSERT', keys.history(tenantId, first.id, '01JHIST'), '100'),
       streamRecord('INSERT', keys.comment(tenantId, first.id, '01JCOMMENT'), '101'),
       streamRecord('MODIFY', { pk: partition, sk: 'LIFECYCLE' }, '102'),
       streamRecord('MODIFY', { pk: partition, sk: 'TIMERS' }, '103'),
-      streamRecord('MODIFY', keys.settings(tenantId), '104'),
       streamRecord('MODIFY', keys.ticketCounter(tenantId), '105'),
     );
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(ddb.calls()).toHaveLength(0);
     expect(lowLevelDynamo.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+    expect(scheduler.calls()).toHaveLength(0);
+  });
+
+  it('a settings change with no migration running reads the settings once and writes nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...keys.settings(tenantId), settings: { workflow: 'boltrics' }, revision: 3 } });
+    const result = await follow(streamRecord('MODIFY', keys.settings(tenantId), '104'));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: keys.settings(tenantId) });
+    expect(ddb.calls()).toHaveLength(1);
     expect(sfn.calls()).toHaveLength(0);
     expect(scheduler.calls()).toHaveLength(0);
   });
