@@ -1,4 +1,4 @@
-import type { Caller, TenantCaller } from './identity';
+import type { Caller, Locale, TenantCaller } from './identity';
 import { isStaff, SYSTEM_SUB } from './identity';
 import type { Priority, Severity } from './settings';
 import type { Category, TicketType } from './workflow';
@@ -9,6 +9,8 @@ export interface Requester {
   readonly id: string;
   readonly email: string | null;
   readonly org: string | null;
+  /** The language they read (token claim or directory); null → the tenant's. */
+  readonly locale?: Locale | null;
 }
 
 export interface TicketLink {

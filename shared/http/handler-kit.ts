@@ -9,7 +9,8 @@ import { instrumented } from '../observability/instrumented';
 import { logger } from '../observability/logger';
 import { fieldErrors } from './field-errors';
 import { LIMITS } from './schemas';
-import { toProblem } from './problem';
+import { readerLocale, toProblem } from './problem';
+import { countInvocation, dedupeInvocationAs, meterTenant } from '../usage/invocation-meter';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -188,7 +189,7 @@ function answering(handle: (event: HttpEvent) => Promise<HttpResponse>) {
     try {
       response = await handle(event);
     } catch (error) {
-      response = toProblem(error);
+      response = toProblem(error, readerLocale(event.requestContext?.authorizer?.jwt?.claims?.locale, header(event, 'accept-language')));
       if (response.statusCode === 500) logger.error('unhandled error', { error: error as Error });
     }
     logger.info('request', {
@@ -219,7 +220,7 @@ async function idempotent(store: IdempotencyStore, caller: TenantCaller, key: st
   try {
     response = respond(await run());
   } catch (error) {
-    response = toProblem(error);
+    response = toProblem(error, caller.locale ?? 'en');
   }
   // A failure on our side or throttling is not the answer to keep: the client retries with the same key.
   const status = response.statusCode ?? 500;

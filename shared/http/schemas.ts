@@ -242,7 +242,7 @@ export const TicketSchema = z
     priority,
     status: z.string(),
     category: z.enum(CATEGORIES),
-    requester: z.object({ id: z.string(), email: z.string().nullable(), org: z.string().nullable() }),
+    requester: z.object({ id: z.string(), email: z.string().nullable(), org: z.string().nullable(), locale: z.enum(LOCALES).nullable().optional() }),
     assignee: z.string().nullable(),
     team: z.string().nullable(),
     channel: z.enum(['portal', 'api', 'email']),

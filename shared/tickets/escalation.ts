@@ -1,3 +1,4 @@
+import { textsFor } from '../i18n/system-texts';
 import { DomainError, forbidden, workflowRefused, type FieldError } from '../domain/errors';
 import { isStaff, type TenantCaller } from '../domain/identity';
 import { actorOf, type Ticket } from '../domain/ticket';
@@ -88,7 +89,7 @@ function urgentProcedure(
     ? []
     : [
         {
-          body: 'Thank you for the details. The urgent criteria (a productive system down, core business seriously affected without a workaround, or a go-live today or tomorrow) do not apply, so we process this ticket with High priority.',
+          body: textsFor(ticket, tenant.settings.locale).urgentDowngraded,
           visibility: 'public' as const,
           author: SYSTEM,
           channel: 'api' as const,

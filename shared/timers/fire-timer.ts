@@ -9,7 +9,7 @@ import type { TenantContext } from '../tickets/tenant-context';
 import { updateCycleStart } from '../sla/ticket-sla';
 import { desiredTimers, TIMER_KINDS, type TimerKind } from './desired-timers';
 import { syncTimers, type TimerDeps } from './sync-timers';
-import { TIMER_TEXTS } from './timer-texts';
+import { textsFor } from '../i18n/system-texts';
 
 /** The timer function changes tickets like a route, and also wakes executions and repairs its own schedules. */
 export interface FireTimerDeps extends TicketDeps {
@@ -87,7 +87,7 @@ function act(kind: TimerKind, ticket: Ticket, tenant: TenantContext, caller: Ten
   const done = ticket.automation ?? { reminders: 0, slaWarned: {}, slaBreached: {} };
   const rules = tenant.workflow.definition.rules;
   const { contacts } = tenant.settings;
-  const texts = TIMER_TEXTS[tenant.settings.locale];
+  const texts = textsFor(ticket, tenant.settings.locale);
   switch (kind) {
     case 'sla-response-warning':
     case 'sla-resolution-warning': {

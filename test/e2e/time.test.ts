@@ -130,6 +130,29 @@ describe('seed 004: reminders after 3 and 6 days untouched, auto-close after 12,
   });
 });
 
+describe("system texts in the reader's language", () => {
+  it("a Dutch customer on a French tenant gets reminders in Dutch; errors speak the caller's language", async () => {
+    const t = await tenantOnPreset(local.api, 'time-lang', 'jira-partner', { timezone: 'Europe/Paris', locale: 'fr' });
+    const dutch = local.api.as(await local.api.token({ tid: t.tid, sub: 'bob', role: 'customer', org: 'acme', email: 'bob@acme.example', locale: 'nl' }));
+    const tk = (await dutch.post('/v1/tickets', { subject: 'Licentie' })).body;
+    expect(tk.requester.locale).toBe('nl');
+    await move(t, tk.id, 'en-cours');
+    await move(t, tk.id, 'en-attente-client');
+    await clock({ advance: 'P3DT1M' });
+    const comments = (await dutch.get(`/v1/tickets/${tk.id}/comments`)).body.items;
+    expect(comments.map((c: any) => c.author.role)).toEqual(['system']);
+    expect(comments[0].body).toMatch(/^Herinnering: we wachten nog op uw antwoord \(3 dagen/);
+    // a refusal in the caller's language (token claim), with a stable type
+    const refused = await dutch.post(`/v1/tickets/${tk.id}/transitions`, { to: 'resolue' });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-language')).toBe('nl');
+    expect(refused.body).toMatchObject({ title: 'Geweigerd door de workflow', type: 'https://ticketflow.dev/problems/refused-by-the-workflow' });
+    // no locale claim (Alice sees her company's tickets): Accept-Language decides
+    const french = await t.as('alice').post(`/v1/tickets/${tk.id}/transitions`, { to: 'resolue' }, { 'accept-language': 'fr-BE, en;q=0.5' });
+    expect(french.body.title).toBe('Refusé par le workflow');
+  });
+});
+
 describe('SLA clocks, exact to the minute', () => {
   it('response stops at the first wait on the customer and does not restart on reopen; resolution pauses and resumes', async () => {
     const t = await tenantOnPreset(local.api, 'time-sla', 'jira-partner', {
