@@ -2,11 +2,12 @@
  * The request and error shapes of the local-only endpoints (`/_local/*`): validated with
  * zod and answered with the same problem+json as every API route.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { ENV } from '../shared/config-names';
 import { problemBody } from '../shared/http/problem';
+import { TIMER_KINDS } from '../shared/timers/desired-timers';
+import { scheduleName } from '../shared/timers/sync-timers';
 import { DEMO_FINANCE, DEMO_TENANT, DEMO_USERS } from './demo-tenant';
 
 export interface LocalAnswer {
@@ -156,9 +157,6 @@ async function executionView(arn: string, tid: string, withStates: boolean): Pro
   };
 }
 
-/** Schedules are named from a digest of tenant and ticket: the prefix alone keeps tenants apart. */
-const schedulePrefix = (tid: string, ticketId: string) => `tf-${createHash('sha256').update(`${tid}/${ticketId}`).digest('hex').slice(0, 32)}-`;
-
 /** Where the SES emulator keeps the mail it accepted (`GET /store`), when it runs. */
 const sesStoreUrl = () => `${(process.env.SES_ENDPOINT ?? `http://127.0.0.1:${process.env.TICKETFLOW_SES_PORT ?? 8005}`).replace(/\/$/, '')}/store`;
 
@@ -221,30 +219,23 @@ export function consoleRoutes(
     'GET /_local/schedules': scoped(async (req, caller) => {
       const query = parseQuery(req, SchedulesQuery);
       if ('problem' in query) return query.problem;
+      const { deps } = await import('../shared/wiring');
+      const ticket = await deps.tickets.get(caller.tid, query.value.ticket);
+      if (!ticket) return localProblem(404, 'Not found', 'No such ticket.');
       const base = process.env[ENV.schedulerEndpoint]!;
-      const group = process.env[ENV.scheduleGroup]!;
-      const prefix = schedulePrefix(caller.tid, query.value.ticket);
-      const listed = (await (await fetch(`${base}/schedules?ScheduleGroup=${encodeURIComponent(group)}&NamePrefix=${prefix}&MaxResults=100`)).json()) as {
-        Schedules: { Name: string }[];
-      };
-      const items = await Promise.all(
-        listed.Schedules.map(async ({ Name }) => {
-          const s = (await (await fetch(`${base}/schedules/${Name}?groupName=${encodeURIComponent(group)}`)).json()) as {
-            ScheduleExpression?: string;
-            State?: string;
-            Target?: { Input?: string };
-          };
-          const input = JSON.parse(s.Target?.Input ?? '{}') as { kind?: string; dueAt?: string };
-          return {
-            name: Name,
-            kind: input.kind ?? Name.slice(prefix.length),
-            dueAt: input.dueAt ?? null,
-            expression: s.ScheduleExpression ?? null,
-            state: s.State ?? null,
-          };
+      const group = encodeURIComponent(process.env[ENV.scheduleGroup]!);
+      // The names the timers use for this ticket (tenant and ticket in their digest): one read per kind.
+      const found = await Promise.all(
+        TIMER_KINDS.map(async (kind) => {
+          const name = scheduleName(caller.tid, ticket, kind);
+          const answer = await fetch(`${base}/schedules/${encodeURIComponent(name)}?groupName=${group}`);
+          if (answer.status === 404) return null;
+          const s = (await answer.json()) as { ScheduleExpression?: string; State?: string; Target?: { Input?: string } };
+          const input = JSON.parse(s.Target?.Input ?? '{}') as { dueAt?: string };
+          return { name, kind, dueAt: input.dueAt ?? null, expression: s.ScheduleExpression ?? null, state: s.State ?? null };
         }),
       );
-      items.sort((a, b) => String(a.dueAt).localeCompare(String(b.dueAt)));
+      const items = found.filter((s) => s !== null).sort((a, b) => String(a.dueAt).localeCompare(String(b.dueAt)));
       return { status: 200, body: { items } };
     }),
     'GET /_local/outbox': scoped(async (_req, caller) => {
