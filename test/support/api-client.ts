@@ -11,6 +11,7 @@ export interface Identity {
   role: string;
   org?: string;
   email?: string;
+  locale?: string;
 }
 
 /** Starts the real local runtime in this test file's process, on the run's shared DynamoDB Local, with a table of its own. */
