@@ -1,7 +1,7 @@
 import { allPages, problemText, type Session } from './api';
 import { statusLabel, type App } from './app';
 import { slaBadges, type Ticket } from './tickets';
-import { clear, h, relative, text, time, when } from './ui';
+import { clear, h, relative, text, time, whenPrecise } from './ui';
 
 interface Comment {
   readonly id: string;
@@ -233,7 +233,7 @@ export async function renderTicket(app: App, view: HTMLElement, id: string): Pro
                 'li',
                 { class: `entry src-${e.source}${e.upcoming ? ' upcoming' : ''}${e.internal ? ' internal' : ''}`, 'data-source': e.source },
                 h('span', { class: 'src' }, e.upcoming ? 'due' : e.source),
-                h('time', { datetime: e.at, title: e.at }, when(e.at), e.upcoming ? ` (${relative(e.at, now)})` : ''),
+                h('time', { datetime: e.at, title: e.at }, whenPrecise(e.at), e.upcoming ? ` (${relative(e.at, now)})` : ''),
                 h('span', { class: 'what' }, e.title),
                 e.detail ? h('span', { class: 'detail' }, e.detail) : '',
               ),

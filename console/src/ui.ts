@@ -26,17 +26,18 @@ export function table(caption: string, head: string[], rows: Node[][], empty = '
   return h(
     'div',
     { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: 0 },
+    // Explicit roles: the phone layout turns rows into blocks, which must stay a table to a screen reader.
     h(
       'table',
-      {},
+      { role: 'table' },
       h('caption', { class: 'sr-only' }, caption),
       h(
         'thead',
         {},
         h(
           'tr',
-          {},
-          head.map((c) => h('th', { scope: 'col' }, c)),
+          { role: 'row' },
+          head.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)),
         ),
       ),
       h(
@@ -45,8 +46,8 @@ export function table(caption: string, head: string[], rows: Node[][], empty = '
         rows.map((cells) =>
           h(
             'tr',
-            {},
-            cells.map((c) => h('td', {}, c)),
+            { role: 'row' },
+            cells.map((c, i) => h('td', { role: 'cell', 'data-label': head[i] ?? '' }, c)),
           ),
         ),
       ),
@@ -57,6 +58,16 @@ export function table(caption: string, head: string[], rows: Node[][], empty = '
 export const text = (value: unknown): string => (value === null || value === undefined || value === '' ? '—' : String(value));
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const preciseFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+/** With seconds: events of one minute still read in order. */
+export const whenPrecise = (iso: string): string => preciseFormat.format(new Date(iso));
 export const when = (iso: string | null | undefined): string => (iso ? dateFormat.format(new Date(iso)) : '—');
 
 /** "in 2 h 5 min" / "3 d ago", relative to the local clock (which may run ahead of this machine). */
