@@ -5,6 +5,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { TicketflowStatefulStack } from './stateful-stack';
 import { TicketflowStatelessStack } from './stateless-stack';
 
+/** Tags on every resource of the app, for AWS cost allocation (Cost Explorer, CUR). */
+export const COST_ALLOCATION_TAGS = { 'ticketflow:service': 'ticketflow', 'ticketflow:cost-center': 'ticketflow-platform' } as const;
+
 export interface BuildAppProps {
   /** Extra context, e.g. `{'aws:cdk:bundling-stacks': []}` to skip bundling in tests. */
   readonly context?: Record<string, unknown>;
@@ -72,6 +75,12 @@ export function buildApp(props: BuildAppProps = {}): TicketflowApp {
     "functions read and write the table and schedule timers in its group; the JWT authorizer checks its user pool's tokens",
   );
   Tags.of(app).add('app', 'ticketflow');
+  // Cost-allocation tags (activate them in Billing → Cost allocation tags): every resource is
+  // Ticketflow's, split by the stack it belongs to. The tenants share every resource, so the
+  // per-tenant split is GET /v1/usage's measured counters, not tags.
+  for (const [key, value] of Object.entries(COST_ALLOCATION_TAGS)) Tags.of(app).add(key, value);
+  Tags.of(stateful).add('ticketflow:stack', 'stateful');
+  Tags.of(stateless).add('ticketflow:stack', 'stateless');
 
   return { app, stateful, stateless };
 }

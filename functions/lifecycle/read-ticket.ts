@@ -2,11 +2,14 @@ import { syncTicket, type SyncInput } from '../../shared/lifecycle/ticket-lifecy
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
 import { requireLifecycle } from '../../shared/wiring';
+import { LIFECYCLE_TASK_TRANSITIONS, meterLifecycleTask } from '../../shared/usage/state-transitions';
 
 const lifecycle = requireLifecycle();
 
 /** ReadTicket task of the lifecycle state machine. */
 export const handler = instrumented(async (input: SyncInput) => {
   logger.appendKeys({ tenantId: input.tenantId, ticketKey: input.ticketId });
-  return syncTicket(lifecycle, input);
+  const output = await syncTicket(lifecycle, input);
+  meterLifecycleTask(input.tenantId, LIFECYCLE_TASK_TRANSITIONS.ReadTicket(output.next));
+  return output;
 });

@@ -14,6 +14,8 @@ import type { StateMachineAccess } from '../../shared/http/routes';
 import { LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 import { type StateMachineArns, stateMachineArns } from './state-machine-arns';
 import { SCHEDULE_ACTIONS, schedulesArn, type TimerAccess } from './timer-access';
+import { USAGE_WRITE_PARTITIONS } from '../../shared/store/table-design';
+import { FUNCTION_MEMORY_MB } from '../../shared/usage/invocation-meter';
 
 /** The project root: handler entries (`functions/...`) are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -93,7 +95,11 @@ export class TicketFunction extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
       ...props.environment,
     };
-    if (props.table && capabilities.table !== 'none') environment[ENV.tableName] = props.table.tableName;
+    if (props.table && capabilities.table !== 'none') {
+      environment[ENV.tableName] = props.table.tableName;
+      // Every function with a table meters its tenants' usage into it (CONTRACT 8).
+      environment[ENV.meterUsage] = 'true';
+    }
     // By the state machine's fixed name, not from its construct: no dependency cycle with its tasks.
     const lifecycleArns = capabilities.lifecycle && stateMachineArns(this, LIFECYCLE_STATE_MACHINE_NAME);
     if (lifecycleArns) environment[ENV.stateMachineArn] = lifecycleArns.stateMachine;
@@ -114,7 +120,7 @@ export class TicketFunction extends Construct {
       description: props.spec.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
@@ -137,13 +143,32 @@ export class TicketFunction extends Construct {
     });
 
     if (props.table) {
-      if (capabilities.table === 'read') props.table.grantReadData(this.role);
+      if (capabilities.table === 'read') {
+        props.table.grantReadData(this.role);
+        this.grantUsageWrites(props.table);
+      }
       if (capabilities.table === 'readwrite') props.table.grantReadWriteData(this.role);
     }
     if (capabilities.lifecycle && lifecycleArns) this.grantLifecycle(capabilities.lifecycle, lifecycleArns);
     if (capabilities.timers && props.timers) this.grantTimers(props.timers);
 
     this.acknowledgeFindings(capabilities, props.table);
+  }
+
+  /**
+   * A read-only function still counts its own usage: it may put dedupe markers and add to
+   * usage counters, and nothing else — the partition keys are pinned to the usage
+   * partitions (dynamodb:LeadingKeys), so it can never write a ticket.
+   */
+  private grantUsageWrites(table: dynamodb.ITable): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...USAGE_WRITE_PARTITIONS] } },
+      }),
+    );
+    table.encryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
   }
 
   private grantLifecycle(access: readonly StateMachineAccess[], arns: StateMachineArns): void {
@@ -208,7 +233,8 @@ export class TicketFunction extends Construct {
           "Queries on the table's own GSIs (list endpoints: one GSI per filter, see shared/store/table-design.ts); the wildcard covers this one table's indexes only.",
       },
     ]);
-    if (capabilities.table === 'readwrite' && table.encryptionKey) {
+    // Read-only functions write their usage counters too (grantUsageWrites): the same key actions.
+    if (table.encryptionKey) {
       for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
         Validations.of(policy).acknowledge({
           id: `AwsSolutions-IAM5[Action::${action}]`,

@@ -14,12 +14,16 @@
 import { bringLifecycleInLine, type LifecycleDeps } from '../lifecycle/ticket-lifecycle';
 import { loadTenant } from '../tickets/tenant-context';
 import { syncTimers, type TimerDeps } from '../timers/sync-timers';
+import { inTenant } from '../usage/invocation-meter';
+import type { TicketFactCounter } from '../usage/ticket-facts';
 import { continueMigration, type MigrationDeps } from './migrate-tickets';
 import type { SettingsChangeRecord, TicketChangeRecord } from './ticket-change-record';
 
 export interface ChangeFollowerDeps {
   readonly lifecycle: LifecycleDeps;
   readonly timers: TimerDeps;
+  /** Usage counters of the ticket's committed facts (CONTRACT 8), where metering is on. */
+  readonly usage?: TicketFactCounter;
 }
 
 export interface FollowFailure {
@@ -51,7 +55,8 @@ export async function followTicketChanges(deps: ChangeFollowerDeps, records: rea
   const outcomes: (FollowFailure | null)[] = await Promise.all(
     [...byTicket.values()].map(async (t) => {
       try {
-        await followTicket(deps, t.tenantId, t.ticketId);
+        // What the effects consume (capacity units) is metered as the ticket's tenant's.
+        await inTenant(t.tenantId, () => followTicket(deps, t.tenantId, t.ticketId));
         return null;
       } catch (error) {
         return { recordId: t.first, ticket: { tenantId: t.tenantId, ticketId: t.ticketId }, error: error as Error };
@@ -66,7 +71,11 @@ export async function followTicket(deps: ChangeFollowerDeps, tenantId: string, t
   const ticket = await deps.lifecycle.tickets.get(tenantId, ticketId);
   if (!ticket) return; // deleted since: nothing left to follow
   const tenant = await loadTenant(deps.lifecycle.settings, tenantId);
-  await Promise.all([bringLifecycleInLine(deps.lifecycle, tenantId, ticket, tenant.workflow), syncTimers(deps.timers, tenantId, ticket, tenant)]);
+  await Promise.all([
+    bringLifecycleInLine(deps.lifecycle, tenantId, ticket, tenant.workflow),
+    syncTimers(deps.timers, tenantId, ticket, tenant),
+    deps.usage?.countTicketFacts(tenantId, ticketId, ticket.version),
+  ]);
 }
 
 /**
@@ -82,7 +91,7 @@ export async function followSettingsChanges(
   const failures = await Promise.all(
     [...firstByTenant].map(async ([tenantId, recordId]) => {
       try {
-        await continueMigration(deps, tenantId);
+        await inTenant(tenantId, () => continueMigration(deps, tenantId));
         return null;
       } catch (error) {
         return { recordId, tenantId, error: error as Error };

@@ -20,6 +20,8 @@ export interface HttpResult {
   readonly body: unknown;
   /** Sets `ETag: "<version>"`. */
   readonly version?: number;
+  /** A non-JSON answer (`text/csv`): `body` is then the text, sent as is. */
+  readonly contentType?: string;
 }
 
 export interface RequestContext<B, Q> {
@@ -106,6 +108,7 @@ function expectedVersion(event: HttpEvent): number | null {
 }
 
 function respond(result: HttpResult): HttpResponse {
+  if (result.contentType) return { statusCode: result.status ?? 200, headers: { 'content-type': result.contentType }, body: String(result.body) };
   return {
     statusCode: result.status ?? 200,
     headers: {
@@ -130,6 +133,7 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
   const handle = async (event: HttpEvent): Promise<HttpResponse> => {
     const caller = tenantCaller(event);
     logger.appendKeys({ tenantId: caller.tenantId });
+    meterRequest(caller);
     const { params, query, body } = parseRequest(event, spec);
     // The ticket as the caller named it (id or key): never its text.
     if (params.id) logger.appendKeys({ ticketKey: params.id });
@@ -137,6 +141,8 @@ export function httpRoute<B extends z.ZodType | undefined = undefined, Q extends
     const key = header(event, 'idempotency-key');
     if (!spec.idempotency || key === undefined) return respond(await run(request));
     if (!IDEMPOTENCY_KEY.test(key)) throw invalid('Idempotency-Key must be 1–255 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+    // A replay of this key (and the first request) are one request for usage: counted once.
+    dedupeInvocationAs(`idempotency:${caller.tenantId}:${caller.sub}:${key}`);
     return idempotent(spec.idempotency, caller, key, event, () => run(request));
   };
 
@@ -154,6 +160,30 @@ export function publicRoute<B extends z.ZodType | undefined = undefined>(
   return answering(async (event) => {
     const { params, body } = parseRequest(event, spec);
     return respond(await run({ body: body as Infer<B>, params }));
+  });
+}
+
+/** An API request of a tenant's user is usage of that tenant (CONTRACT 8); finance's requests are nobody's. */
+function meterRequest(caller: Caller): void {
+  if (caller.tenantId === null) return;
+  meterTenant(caller.tenantId);
+  countInvocation({ apiRequests: 1 });
+}
+
+/**
+ * A route for any authenticated caller, the platform's `finance` (no tenant) included; the
+ * use case decides what the role may see. Reads only (no body, no Idempotency-Key).
+ */
+export function callerRoute<Q extends z.ZodType | undefined = undefined>(
+  spec: Pick<RouteSpec<undefined, Q>, 'query'>,
+  run: (request: { caller: Caller; query: Infer<Q>; accept: string }) => Promise<HttpResult>,
+) {
+  return answering(async (event) => {
+    const caller = callerFrom(event);
+    if (caller.tenantId !== null) logger.appendKeys({ tenantId: caller.tenantId });
+    meterRequest(caller);
+    const { query } = parseRequest(event, spec);
+    return respond(await run({ caller, query: query as Infer<Q>, accept: header(event, 'accept') ?? '' }));
   });
 }
 

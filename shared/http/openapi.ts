@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROUTES } from './routes';
 import * as S from './schemas';
+import { UsageQuery, UsageSchema } from './usage-schemas';
 
 interface Operation {
   readonly body?: z.ZodType;
@@ -42,6 +43,7 @@ const OPERATIONS: Record<string, Operation> = {
   requestThirdParty: { body: S.ThirdPartyRequestBody, response: S.ThirdPartyCreatedSchema, status: 201 },
   listThirdParty: { response: thirdPartyList },
   answerThirdParty: { body: S.ThirdPartyAnswerBody, response: S.ThirdPartyAnsweredSchema, status: 202 },
+  getUsage: { query: UsageQuery, response: UsageSchema },
 };
 
 const PROBLEM_STATUSES: Record<string, string> = {

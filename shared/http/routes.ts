@@ -264,4 +264,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     tableAccess: 'read',
     summary: 'Every change of the ticket, oldest first',
   }),
+  route({
+    operationId: 'getUsage',
+    method: 'GET',
+    path: '/v1/usage',
+    entry: 'functions/usage/get-usage.ts',
+    auth: 'jwt',
+    tableAccess: 'read',
+    summary: 'Measured usage and estimated cost per tenant for a UTC month (finance: every tenant; admin: their own); text/csv on request',
+  }),
 ];

@@ -5,14 +5,14 @@ import { type CfnResource, Stack } from 'aws-cdk-lib';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app';
+import { buildApp, COST_ALLOCATION_TAGS } from '../../infra/app';
 import { PROJECT_ROOT, type TicketFunction } from '../../infra/constructs/ticket-function';
 import { placeholdersOf } from '../../infra/constructs/ticket-lifecycle';
 import { TIMER_FUNCTION_NAME, TIMER_SCHEDULE_GROUP_NAME } from '../../infra/constructs/ticket-timers';
 import { FUNCTIONS, type FunctionSpec } from '../../shared/function-manifest';
 import { ROUTES, type StateMachineAccess } from '../../shared/http/routes';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
-import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-design';
+import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE, USAGE_WRITE_PARTITIONS } from '../../shared/store/table-design';
 
 // One app for the whole file, bundling skipped (no esbuild); cdk-nag and the built-in
 // CloudFormation validation are left to nag.test.ts and cdk-synth.test.ts.
@@ -52,17 +52,25 @@ const only = <T>(items: T[]): T => {
 };
 
 /** Every IAM action granted to a role by the policies attached to it in the stateless stack. */
-function actionsOf(roleId: string): string[] {
+type Statement = { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>> };
+
+function allowStatementsOf(roleId: string): Statement[] {
   const role = resourcesOf(api)[roleId]!;
   expect(role.Properties?.ManagedPolicyArns ?? []).toEqual([]);
   const policies = Object.values(resourcesOf(api)).filter(
     (r) => r.Type === 'AWS::IAM::Policy' && (r.Properties?.Roles ?? []).some((ref: any) => ref.Ref === roleId),
   );
-  return policies.flatMap((p) =>
-    (p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[] }[])
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])),
-  );
+  return policies.flatMap((p) => (p.Properties!.PolicyDocument.Statement as Statement[]).filter((s) => s.Effect === 'Allow'));
+}
+
+/** Statements that let a function write its usage counters only (partition keys pinned by dynamodb:LeadingKeys). */
+const usageWriteStatements = (roleId: string) => allowStatementsOf(roleId).filter((s) => s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']);
+
+function actionsOf(roleId: string, options: { withoutUsageWrites?: boolean } = {}): string[] {
+  const usage = new Set(options.withoutUsageWrites ? usageWriteStatements(roleId) : []);
+  return allowStatementsOf(roleId)
+    .filter((s) => !usage.has(s))
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 }
 
 /** Every Allow statement of the policies attached to a role in the stateless stack. */
@@ -276,15 +284,24 @@ describe('stateless stack: functions', () => {
     // TABLE_NAME exactly where the entry declares table access (getOpenApi has none).
     if (entry(name).tableAccess === 'none') expect(fn.Properties!.Environment.Variables).not.toHaveProperty('TABLE_NAME');
     else expect(fn.Properties!.Environment.Variables.TABLE_NAME).toEqual({ 'Fn::ImportValue': expect.any(String) });
+    // Every function with a table meters its tenants' usage (CONTRACT 8).
+    if (entry(name).tableAccess !== 'none') expect(fn.Properties!.Environment.Variables.METER_USAGE).toBe('true');
   });
 
   const byAccess = (access: string) => ENTRIES.filter((e) => e.tableAccess === access).map((e) => [e.name] as const);
 
-  it.each(byAccess('read'))('%s (read): read actions only on the table', (name) => {
-    const actions = actionsOf(roleLogicalId(entry(name).fn));
+  it.each(byAccess('read'))('%s (read): read actions only on the table, writes only to its usage counters', (name) => {
+    const roleId = roleLogicalId(entry(name).fn);
+    const actions = actionsOf(roleId, { withoutUsageWrites: true });
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'kms:Decrypt']));
-    for (const write of WRITE_ACTIONS) expect(actions).not.toContain(write);
+    // The table's key encrypts the usage counters too (CONTRACT 8): the same key actions as a writer.
+    for (const write of WRITE_ACTIONS.filter((a) => !a.startsWith('kms:'))) expect(actions).not.toContain(write);
     expect(actions.filter((a) => a.includes('*') && !a.startsWith('kms:'))).toEqual([]);
+    // Usage metering: put a dedupe marker and add to a counter, pinned to the usage partitions.
+    const usage = usageWriteStatements(roleId);
+    expect(usage).toHaveLength(1);
+    expect([usage[0]!.Action].flat().sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(usage[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...USAGE_WRITE_PARTITIONS] } });
   });
 
   it.each(byAccess('readwrite'))('%s (readwrite): read and write actions on the table', (name) => {
@@ -748,5 +765,27 @@ describe('stateless stack: the third-party callback', () => {
     const stage = only(Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Stage'));
     expect(stage.Properties!.RouteSettings).toEqual({ 'POST /v1/third-party/{token}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 } });
     expect(stage.Properties!.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50 });
+  });
+});
+
+describe('cost allocation (CONTRACT 8: tags split the AWS bill by stack; GET /v1/usage splits it by tenant)', () => {
+  /** A resource's tags whichever shape its type uses: a list of {Key, Value} or a map. */
+  const tagsOf = (r: Resource): Record<string, unknown> | null => {
+    const tags = r.Properties?.Tags ?? r.Properties?.UserPoolTags;
+    if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: { Key: string; Value: unknown }) => [t.Key, t.Value]));
+    return tags && typeof tags === 'object' ? (tags as Record<string, unknown>) : null;
+  };
+
+  it.each([
+    ['stateful', data],
+    ['stateless', api],
+  ] as const)('every tagged resource of the %s stack carries the cost-allocation tags and its stack', (stack, template) => {
+    const tagged = Object.entries(resourcesOf(template)).filter(([, r]) => tagsOf(r) !== null);
+    const types = new Set(tagged.map(([, r]) => r.Type));
+    for (const type of stack === 'stateful'
+      ? ['AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::KMS::Key']
+      : ['AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine', 'AWS::IAM::Role'])
+      if (Object.values(resourcesOf(template)).some((r) => r.Type === type)) expect(types, type).toContain(type);
+    for (const [id, r] of tagged) expect(tagsOf(r), id).toMatchObject({ ...COST_ALLOCATION_TAGS, 'ticketflow:stack': stack });
   });
 });

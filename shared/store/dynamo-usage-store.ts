@@ -1,0 +1,206 @@
+/**
+ * Usage counters in the one table (CONTRACT section 8).
+ *
+ * Counting once: every addition is one TransactWriteItems of a dedupe marker
+ * (`attribute_not_exists`) and an `ADD` on the tenant's month; a repeat finds the marker
+ * and cancels, so nothing is added twice and nothing is half-added. Ticket facts use a
+ * watermark beside the ticket instead of a marker per fact (one item, conditional on the
+ * version it was read at).
+ *
+ * Hot item: every request of a tenant adds to its month. A transaction that meets another
+ * one on the same item fails with TransactionConflict, so the month is split into
+ * SHARDS items (picked by the dedupe id) and a conflict is retried with jitter; reading a
+ * month is still one Query over its shards. Trade-off: one extra transaction (2 items,
+ * 4 write units) per invocation and per followed ticket change, written before the answer.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import type { Clock } from '../domain/ports';
+import { COUNTERS, roundCounter, zeroCounters, type CounterDelta, type CounterName, type Counters } from '../usage/counters';
+import { tallyFacts, type FactEvent } from '../usage/ticket-facts';
+import type { UsageStore, UsageTenant } from '../usage/usage-ports';
+import { keys, TTL_ATTRIBUTE, USAGE_TENANTS_PARTITION } from './table-design';
+
+const SHARDS = 8;
+/** Markers outlive every repeat they guard against: Idempotency-Key (24 h), stream retention (24 h), schedule retries. */
+const MARK_TTL_SECONDS = 40 * 86_400;
+const MAX_CONFLICT_RETRIES = 8;
+
+const hash = (value: string) => createHash('sha256').update(value).digest();
+const shardOf = (value: string) => hash(value).readUInt32BE(0) % SHARDS;
+
+export class DynamoUsageStore implements UsageStore {
+  /** Tenants this process has already put in the registry (for the month given or earlier). */
+  private readonly registered = new Map<string, string>();
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  add(tenantId: string, month: string, delta: CounterDelta, dedupeId: string): Promise<boolean> {
+    return this.countUsage(tenantId, month, delta, dedupeId);
+  }
+
+  async countUsage(tenantId: string, month: string, delta: CounterDelta, idempotencyId: string): Promise<boolean> {
+    const update = this.addTo(tenantId, month, delta, shardOf(idempotencyId));
+    if (!update) return true;
+    const mark = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.usageMark(tenantId, hash(idempotencyId).toString('base64url')),
+          entity: 'usageMark',
+          [TTL_ATTRIBUTE]: Math.floor(this.clock.now().getTime() / 1000) + MARK_TTL_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    const counted = await this.transact([mark, update], (reasons) => reasons[0] === 'ConditionalCheckFailed');
+    await this.register(tenantId, month);
+    return counted;
+  }
+
+  async countTicketFacts(tenantId: string, ticketId: string, version: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const mark = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.usageWatermark(tenantId, ticketId), ConsistentRead: true }));
+      const from = Number(mark.Item?.countedVersion ?? 0);
+      if (from >= version) return; // a redelivered or stale record: counted already
+      const byMonth = tallyFacts(await this.eventsAfter(tenantId, ticketId, from), from, version);
+      const shard = shardOf(ticketId);
+      const updates = [...byMonth].map(([month, delta]) => this.addTo(tenantId, month, delta, shard)).filter((u) => u !== null);
+      const watermark = {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.usageWatermark(tenantId, ticketId),
+          UpdateExpression: 'SET countedVersion = :to, entity = :entity',
+          ConditionExpression: from === 0 ? 'attribute_not_exists(countedVersion)' : 'countedVersion = :from',
+          ExpressionAttributeValues: { ':to': version, ':entity': 'usageWatermark', ...(from === 0 ? {} : { ':from': from }) },
+        },
+      };
+      // Another follower of the same ticket moved the watermark first: read it again.
+      const done = await this.transact([watermark, ...updates], (reasons) => reasons[0] === 'ConditionalCheckFailed');
+      if (done || attempt >= 3) {
+        for (const month of byMonth.keys()) await this.register(tenantId, month);
+        if (done) return;
+        throw new Error('usage watermark kept moving');
+      }
+    }
+  }
+
+  async read(tenantId: string, month: string): Promise<Counters> {
+    const counters = zeroCounters();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :month)',
+          ExpressionAttributeValues: { ':pk': keys.usagePartition(tenantId), ':month': `${month}#` },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) for (const name of COUNTERS) counters[name] += Number(item[name] ?? 0);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    for (const name of COUNTERS) counters[name] = roundCounter(name, counters[name]);
+    return counters;
+  }
+
+  async tenants(): Promise<UsageTenant[]> {
+    const found: UsageTenant[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': USAGE_TENANTS_PARTITION },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) found.push({ tenantId: String(item.tenantId), firstMonth: String(item.firstMonth) });
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  /** The history events of the ticket newer than `fromVersion`, newest first, read back to one version before it. */
+  private async eventsAfter(tenantId: string, ticketId: string, fromVersion: number): Promise<FactEvent[]> {
+    const events: FactEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (;;) {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':prefix': 'H#' },
+          ExpressionAttributeNames: { '#type': 'type', '#at': 'at', '#version': 'version' },
+          ProjectionExpression: '#type, #at, #version',
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: 50,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const page = (out.Items ?? []).map((i) => ({ type: String(i.type), at: String(i.at), version: Number(i.version) }));
+      events.push(...page);
+      startKey = out.LastEvaluatedKey;
+      // History ids are time-ordered; reading one version further back absorbs clock skew between writers.
+      if (!startKey || page.some((e) => e.version < fromVersion)) return events;
+    }
+  }
+
+  private addTo(tenantId: string, month: string, delta: CounterDelta, shard: number) {
+    const entries = Object.entries(delta).filter(([, v]) => v) as [CounterName, number][];
+    if (entries.length === 0) return null;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.usageCounter(tenantId, month, shard),
+        UpdateExpression: `SET entity = :entity ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: { ':entity': 'usage', ...Object.fromEntries(entries.map(([name, v], i) => [`:c${i}`, roundCounter(name, v)])) },
+      },
+    };
+  }
+
+  /** True when written; false when `isRepeat` says a cancellation means "counted already". Conflicts are retried. */
+  private async transact(items: object[], isRepeat: (reasons: (string | undefined)[]) => boolean): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items as never }));
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = (error.CancellationReasons ?? []).map((r) => r.Code);
+        if (isRepeat(reasons)) return false;
+        if (!reasons.includes('TransactionConflict') || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        await new Promise((ok) => setTimeout(ok, Math.random() * 10 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Finance lists the registry: each tenant once per process, its first month kept the earliest. */
+  private async register(tenantId: string, month: string): Promise<void> {
+    const known = this.registered.get(tenantId);
+    if (known !== undefined && known <= month) return;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.usageTenant(tenantId),
+          UpdateExpression: 'SET tenantId = :tid, firstMonth = :month, entity = :entity',
+          ConditionExpression: 'attribute_not_exists(firstMonth) OR firstMonth > :month',
+          ExpressionAttributeValues: { ':tid': tenantId, ':month': month, ':entity': 'usageTenant' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    this.registered.set(tenantId, month);
+  }
+}
