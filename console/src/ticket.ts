@@ -120,7 +120,12 @@ export async function renderTicket(app: App, view: HTMLElement, id: string): Pro
     await reload();
   };
 
+  let actionsFor = -1;
   const renderActions = () => {
+    // Re-drawn only when the ticket changed, so a periodic refresh never steals keyboard focus.
+    if (actionsFor === ticket.version) return;
+    actionsFor = ticket.version;
+    const hadFocus = actions.contains(document.activeElement);
     const wf = app.workflow;
     const possible = (wf?.transitions ?? []).filter((t) => t.from === ticket.status && t.roles.includes(s.role) && (!t.types || t.types.includes(ticket.type)));
     const buttons = possible.map((t) => {
@@ -160,12 +165,13 @@ export async function renderTicket(app: App, view: HTMLElement, id: string): Pro
       );
     clear(
       actions,
-      h('h2', { id: 'actions-h' }, 'Actions'),
+      h('h2', { id: 'actions-h', tabindex: -1 }, 'Actions'),
       buttons.length
         ? h('div', { class: 'buttons', role: 'group', 'aria-label': 'Transitions' }, buttons)
         : h('p', { class: 'empty' }, 'No transition is open to your role from this status.'),
       extra.length ? h('div', { class: 'buttons' }, extra) : '',
     );
+    if (hadFocus) (actions.querySelector<HTMLElement>('button:not([disabled])') ?? actions.querySelector<HTMLElement>('h2'))?.focus();
   };
 
   const commentList = h('ol', { class: 'comments' });

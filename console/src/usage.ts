@@ -8,6 +8,8 @@ interface TenantUsage {
   readonly estimatedCostUsd: Record<string, number>;
 }
 
+const formatCount = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(4));
+
 export async function renderUsage(app: App, view: HTMLElement): Promise<void> {
   const heading = h('h1', { tabindex: -1 }, 'Usage');
   if (!app.config.usage) {
@@ -22,7 +24,16 @@ export async function renderUsage(app: App, view: HTMLElement): Promise<void> {
     if (answer.status === 404) return clear(out, h('p', { class: 'empty' }, 'Usage is not available (404).'));
     if (!answer.ok) return clear(out, h('p', { class: 'error' }, problemText(answer.body)));
     const { tenants = [], ...about } = answer.body;
-    const facts = Object.entries(about).filter(([, v]) => v !== null && typeof v !== 'object');
+    // Top-level facts (month, the price table's date and region…), nested objects one level deep.
+    const facts = Object.entries(about).flatMap(([k, v]): [string, string][] =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.entries(v as Record<string, unknown>)
+            .filter(([, inner]) => inner === null || typeof inner !== 'object')
+            .map(([inner, value]) => [`${k} ${inner}`, String(value)])
+        : v === null || typeof v === 'object'
+          ? []
+          : [[k, String(v)]],
+    );
     const keys = <T extends Record<string, number>>(pick: (t: TenantUsage) => T | undefined) => [
       ...new Set(tenants.flatMap((t) => Object.keys(pick(t) ?? {}))),
     ];
@@ -39,7 +50,7 @@ export async function renderUsage(app: App, view: HTMLElement): Promise<void> {
       table(
         'Usage counters',
         ['Tenant', ...counterKeys],
-        tenants.map((t) => [h('span', {}, t.tenant), ...counterKeys.map((k) => h('span', { class: 'num' }, String(t.counters?.[k] ?? 0)))]),
+        tenants.map((t) => [h('span', {}, t.tenant), ...counterKeys.map((k) => h('span', { class: 'num' }, formatCount(t.counters?.[k] ?? 0)))]),
         'No tenant had activity this month.',
       ),
       h('h2', {}, 'Estimated cost (USD)'),

@@ -198,6 +198,30 @@ describe('local console', () => {
     expect(problems).toEqual([]);
   });
 
+  it('its local endpoints are tenant-scoped and staff-only, and answer problem+json', async () => {
+    const ticket = await newTicket('Isolation');
+    const agent = await staff('agent');
+    const arn: string = (await agent.get(`/v1/tickets/${ticket.id}/workflow`)).body.executionArn;
+    const mine = (await agent.get('/_local/executions')).body.items;
+    expect(mine.some((x: { ticketId: string }) => x.ticketId === ticket.id)).toBe(true);
+    expect((await agent.get(`/_local/execution?arn=${encodeURIComponent(arn)}`)).body).toMatchObject({ ticketId: ticket.id, status: 'RUNNING' });
+    expect((await agent.get(`/_local/schedules?ticket=${ticket.id}`)).body.items.length).toBeGreaterThan(0);
+
+    const other = local.api.as(await local.api.token({ tid: 'other', sub: 'agent', role: 'agent', email: 'agent@other.example' }));
+    expect((await other.get('/_local/executions')).body.items).toEqual([]);
+    expect((await other.get(`/_local/execution?arn=${encodeURIComponent(arn)}`)).status).toBe(404);
+    expect((await other.get(`/_local/schedules?ticket=${ticket.id}`)).status).toBe(404);
+
+    const alice = local.api.as(await local.api.token({ tid: 'demo', sub: 'alice', role: 'customer', org: 'acme', email: 'alice@acme.example' }));
+    expect((await alice.get('/_local/executions')).status).toBe(403);
+    const anonymous = await local.api.request('GET', '/_local/executions');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
+    const invalid = await agent.get('/_local/execution?arn=nonsense');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([{ path: 'arn', message: 'an execution ARN' }]);
+  });
+
   it('is readable on a phone: nothing wider than the screen, controls still named', async () => {
     const page = await open('agent', '/tickets', PHONE);
     await page.getByRole('heading', { level: 1, name: 'Tickets' }).waitFor();
