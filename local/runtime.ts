@@ -1,6 +1,6 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENV } from '../shared/config-names';
@@ -16,7 +16,7 @@ import { ClockRefused, LocalClock } from './local-clock';
 import { ClockMoveBody, localProblem, parseLocalBody } from './local-routes';
 import { platformClock } from '../shared/time/platform-clock';
 import { LIFECYCLE_ASL, LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../shared/lifecycle/lifecycle-functions';
-import { TICKET_CHANGE_FILTER } from '../shared/store/table-design';
+import { CHANGE_FILTERS } from '../shared/store/table-design';
 import { CHANGE_FOLLOWER, TIMER_FUNCTION } from '../shared/function-manifest';
 import { LocalStreamPoller, type StreamHandler } from './streams/local-stream-poller';
 import { LocalServices } from './local-service';
@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   readonly sfnPort?: number;
   /** The EventBridge Scheduler API (`TICKETFLOW_SCHEDULER_PORT`, default 8084); 0 picks a free one. */
   readonly schedulerPort?: number;
+  /** The SES emulator, the outbox (`TICKETFLOW_SES_PORT`, default 8005); 0 picks a free one. */
+  readonly sesPort?: number;
   /** Use an already running DynamoDB (tests share one per run) instead of starting one. */
   readonly dynamoEndpoint?: string;
   readonly tableName?: string;
@@ -46,6 +48,8 @@ export interface LocalRuntime {
   readonly stepFunctions: LocalStepFunctions;
   readonly scheduler: LocalScheduler;
   readonly schedulerEndpoint: string;
+  /** The SES v2 emulator: notifications go here; `GET <sesEndpoint>/store` lists them. */
+  readonly sesEndpoint: string;
   readonly clock: LocalClock;
   /** The table's stream, feeding the change follower as the AWS event source mapping does. */
   readonly stream: LocalStreamPoller;
@@ -84,6 +88,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
     const schedulerPort = options.schedulerPort || (options.schedulerPort === 0 ? await pickFreePort() : 8084);
     const schedulerEndpoint = `http://127.0.0.1:${schedulerPort}`;
+    const sesPort = options.sesPort || (options.sesPort === 0 ? await pickFreePort() : 8005);
+    const sesEndpoint = `http://127.0.0.1:${sesPort}`;
+    const ses = await startSesEmulator(sesPort);
+    services.add({
+      name: 'ses',
+      health: async () => ((await fetch(`${sesEndpoint}/health-check`)).ok ? 'ok' : 'down'),
+      stop: () => new Promise<void>((done) => ses.close(() => done())),
+    });
     // The clock first: it restores its offset before anything reads the time.
     const clock = new LocalClock(
       join(options.dataDir, 'clock.json'),
@@ -101,6 +113,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       [ENV.schedulerRoleArn]: `arn:aws:iam::000000000000:role/ticketflow-scheduler`,
       [ENV.timerDeadLetterArn]: `arn:aws:sqs:${LOCAL_REGION_ACCOUNT}:ticketflow-timers-dlq`,
       [ENV.schedulerEndpoint]: schedulerEndpoint,
+      // Notifications go out as in AWS, through SES v2, to the emulator (it keeps our Message-ID).
+      [ENV.mailOut]: 'ses',
+      [ENV.sesEndpoint]: sesEndpoint,
+      // Usage per tenant (CONTRACT 8) is counted locally as in AWS: GET /v1/usage shows it.
+      [ENV.meterUsage]: 'true',
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -166,7 +183,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       endpoint,
       tableName,
       dataDir: join(options.dataDir, 'stream'),
-      filter: TICKET_CHANGE_FILTER,
+      filters: CHANGE_FILTERS,
       handler: async (event) => ((await import(resolve(PROJECT_ROOT, CHANGE_FOLLOWER.entry))) as { handler: StreamHandler }).handler(event),
       log: (line) => console.error(line),
     });
@@ -215,6 +232,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       stepFunctions: sfn,
       scheduler: timers,
       schedulerEndpoint,
+      sesEndpoint,
       clock,
       stream: changes,
       settled,
@@ -255,3 +273,9 @@ function pickFreePort(): Promise<number> {
 }
 
 export { DEMO_FINANCE, DEMO_TENANT, DEMO_USERS };
+
+/** aws-ses-v2-local on 127.0.0.1 only (it binds to every interface unless told). */
+async function startSesEmulator(port: number): Promise<Server> {
+  const mod = (await import('aws-ses-v2-local')) as unknown as { default: { default: (c: { host: string; port: number }) => Promise<Server> } };
+  return mod.default.default({ host: '127.0.0.1', port });
+}

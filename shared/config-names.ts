@@ -14,6 +14,16 @@ export const ENV = {
   timerDeadLetterArn: 'TIMER_DLQ_ARN',
   /** Optional: a Scheduler endpoint override, set only by the local runtime. */
   schedulerEndpoint: 'SCHEDULER_ENDPOINT',
+  /** `true`: count usage per tenant (CONTRACT 8) into the table; set by CDK and the local runtime for every function with a table. */
+  meterUsage: 'METER_USAGE',
+  /** `ses`: notifications go out through SES v2 (the change follower); absent or `off`: no mail. */
+  mailOut: 'MAIL_OUT',
+  /** Optional: an SES endpoint override, set only by the local runtime (the SES emulator). */
+  sesEndpoint: 'SES_ENDPOINT',
+  /** Optional: the SES configuration set whose event destination reports bounces and complaints. */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** The domain SES builds Message-IDs with (`<region>.amazonses.com`); absent when the sender keeps ours (the emulator). */
+  sesMessageIdDomain: 'SES_MESSAGE_ID_DOMAIN',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

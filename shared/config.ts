@@ -11,6 +11,11 @@ const ConfigSchema = z.object({
   [ENV.schedulerRoleArn]: z.string().startsWith('arn:').optional(),
   [ENV.timerDeadLetterArn]: z.string().startsWith('arn:').optional(),
   [ENV.schedulerEndpoint]: z.url().optional(),
+  [ENV.meterUsage]: z.enum(['true', 'false']).optional(),
+  [ENV.mailOut]: z.enum(['ses', 'off']).optional(),
+  [ENV.sesEndpoint]: z.url().optional(),
+  [ENV.sesConfigurationSet]: z.string().min(1).optional(),
+  [ENV.sesMessageIdDomain]: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -22,6 +27,10 @@ export interface Config {
   /** All four or none: the timers are on only when the scheduler is fully configured. */
   readonly schedules: { groupName: string; targetArn: string; roleArn: string; deadLetterArn: string } | undefined;
   readonly schedulerEndpoint: string | undefined;
+  /** Usage metering on (every deployed function with a table, and npm start); off in handler tests. */
+  readonly meterUsage: boolean;
+  /** Notifications by mail: declared, never inferred from which SES settings happen to be present. */
+  readonly mail: { sesEndpoint: string | undefined; configurationSet: string | undefined; messageIdDomain: string | null } | undefined;
 }
 
 /** Read once at cold start; a missing resource name fails the cold start, never a request. */
@@ -35,6 +44,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sfnEndpoint: parsed.data[ENV.sfnEndpoint],
     schedules: schedulesFrom(parsed.data),
     schedulerEndpoint: parsed.data[ENV.schedulerEndpoint],
+    meterUsage: parsed.data[ENV.meterUsage] === 'true',
+    mail:
+      parsed.data[ENV.mailOut] === 'ses'
+        ? {
+            sesEndpoint: parsed.data[ENV.sesEndpoint],
+            configurationSet: parsed.data[ENV.sesConfigurationSet],
+            messageIdDomain: parsed.data[ENV.sesMessageIdDomain] ?? null,
+          }
+        : undefined,
   };
 }
 

@@ -28,7 +28,7 @@ export type Trigger =
   | { readonly kind: 'lifecycle-task'; readonly task: LifecycleFunction }
   /** Every ticket schedule's target (EventBridge Scheduler, asynchronous invocation). */
   | { readonly kind: 'schedule-target' }
-  /** The table's DynamoDB stream, ticket items only (TICKET_CHANGE_FILTER). */
+  /** The table's DynamoDB stream, ticket and settings items and new notifications (CHANGE_FILTERS). */
   | { readonly kind: 'table-stream' }
   /** Cognito's pre token generation trigger. */
   | { readonly kind: 'cognito-pre-token' };

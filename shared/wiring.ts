@@ -21,6 +21,16 @@ import { DynamoLifecycleRegistry } from './store/dynamo-lifecycle-registry';
 import { DynamoSettingsStore, DynamoUserDirectory } from './store/dynamo-tenant-stores';
 import { DynamoTicketStore } from './store/dynamo-ticket-store';
 import type { TicketDeps } from './tickets/deps';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { MailDeps } from './mail/outbound/send-notification';
+import { SesMailSender } from './mail/ses-mail-sender';
+import { DynamoMailLedger } from './store/dynamo-mail-ledger';
+import { meterConsumedCapacity } from './store/consumed-capacity-meter';
+import { DynamoUsageStore } from './store/dynamo-usage-store';
+import { countInvocation, meterUsageInto } from './usage/invocation-meter';
+import type { CounterDelta } from './usage/counters';
+import type { UsageStore } from './usage/usage-ports';
+import { logger } from './observability/logger';
 
 export const config = loadConfig();
 
@@ -32,6 +42,26 @@ export const onConsumedCapacity = (listener: CapacityListener) => capacityListen
 const meter: CapacityListener = (use) => capacityListeners.forEach((l) => l(use));
 
 const systemClock = platformClock;
+
+/**
+ * Usage metering (CONTRACT 8), where configured: the DynamoDB client measures every
+ * call's consumed capacity for the invocation's tenant, and each invocation's counters
+ * are flushed into the usage store (shared/usage/invocation-meter.ts).
+ */
+const usageStore: UsageStore | undefined = config.meterUsage ? new DynamoUsageStore(db, config.tableName, systemClock) : undefined;
+if (usageStore) {
+  meterConsumedCapacity(db, (kind, units) => countInvocation(kind === 'read' ? { dynamoReadUnits: units } : { dynamoWriteUnits: units }));
+  meterUsageInto(usageStore, (error) => logger.error('usage not counted', { error: (error as Error).name }));
+}
+/** The usage store where metering is on (the usage route, the stream consumer). */
+export const usage = usageStore;
+
+/**
+ * The port for counters measured outside a request, e.g. mail:
+ * `countUsage(tenant, month, { emailsSent: 1 }, messageId)` adds once per id (false: counted before).
+ */
+export const countUsage = (tenantId: string, month: string, delta: CounterDelta, idempotencyId: string): Promise<boolean> =>
+  usageStore ? usageStore.countUsage(tenantId, month, delta, idempotencyId) : Promise.resolve(false);
 const nextUlid = monotonicFactory();
 const ids: IdGenerator = { next: () => nextUlid() };
 
@@ -75,6 +105,28 @@ export const deps: TicketDeps = {
 };
 
 export const idempotency = new DynamoIdempotencyStore(db, config.tableName, meter);
+
+/** Mail out exists where it is declared (`MAIL_OUT=ses`: in AWS and in `npm start`). */
+const mailDeps: MailDeps | undefined = config.mail
+  ? {
+      tickets,
+      settings,
+      users: deps.users,
+      ledger: new DynamoMailLedger(db, config.tableName, meter),
+      sender: new SesMailSender(tracer.captureAWSv3Client(new SESv2Client(config.mail.sesEndpoint ? { endpoint: config.mail.sesEndpoint } : {})), {
+        configurationSet: config.mail.configurationSet,
+        messageIdDomain: config.mail.messageIdDomain,
+      }),
+      clock: systemClock,
+      // one mail, one count: the event and recipient are the idempotency id
+      onSent: async (tenantId, eventId, recipient) => {
+        await countUsage(tenantId, systemClock.now().toISOString().slice(0, 7), { emailsSent: 1 }, `mail:${eventId}:${recipient}`);
+      },
+    }
+  : undefined;
+
+/** For the change follower: notifications are mailed only where mail is declared; elsewhere they stay history. */
+export const mail = mailDeps;
 
 /**
  * For functions that drive the lifecycle (its own tasks, the change follower, the

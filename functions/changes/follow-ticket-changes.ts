@@ -4,23 +4,35 @@ import { followSettingsChanges, followTicketChanges } from '../../shared/changes
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
 import { recordChangeBatch } from '../../shared/observability/metrics';
-import { settingsChangeOf, ticketChangeOf } from '../../shared/store/ticket-stream-records';
-import { deps, requireLifecycle, requireTimers } from '../../shared/wiring';
+import { notificationOf, settingsChangeOf, ticketChangeOf } from '../../shared/store/ticket-stream-records';
+import { deps, mail, requireLifecycle, requireTimers, usage } from '../../shared/wiring';
+import { mailNotifications } from '../../shared/changes/mail-notifications';
+import { dedupeInvocationAs } from '../../shared/usage/invocation-meter';
 
-const follower = { lifecycle: requireLifecycle(), timers: requireTimers() };
+const follower = { lifecycle: requireLifecycle(), timers: requireTimers(), ...(usage ? { usage } : {}) };
 
 /**
  * The table's stream consumer (DynamoDB Streams event source, ReportBatchItemFailures):
- * every effect of a committed ticket change. Failed tickets are reported by their first
+ * every effect of a committed ticket change, a settings change's migration step, and
+ * the mail of every new notification event. Failed tickets are reported by their first
  * record's sequence number; Lambda resumes the shard from the lowest one.
  */
 export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  // The same batch delivered again is one invocation for usage (its facts count once by their own watermark).
+  const sequence = event.Records.map((r) => r.dynamodb?.SequenceNumber ?? '');
+  if (sequence.length) dedupeInvocationAs(`stream:${event.Records[0]?.eventSourceARN ?? ''}:${sequence[0]}:${sequence.at(-1)}`);
   const changes = event.Records.map(ticketChangeOf).filter((c): c is TicketChangeRecord => c !== null);
   const settings = event.Records.map(settingsChangeOf).filter((c): c is SettingsChangeRecord => c !== null);
-  const [result, migrations] = await Promise.all([followTicketChanges(follower, changes), followSettingsChanges(deps, settings)]);
+  const notices = event.Records.map(notificationOf).filter((n) => n !== null);
+  const [result, migrations, mailed] = await Promise.all([
+    followTicketChanges(follower, changes),
+    followSettingsChanges(deps, settings),
+    mailNotifications(mail, notices),
+  ]);
   for (const failure of result.failures) logger.error('ticket change effects failed', { ...failure.ticket, error: failure.error.name });
   for (const failure of migrations.failures) logger.error('workflow migration step failed', { tenantId: failure.tenantId, error: failure.error.name });
-  const failed = [...result.failures, ...migrations.failures];
+  for (const failure of mailed.failures) logger.error('notification mail failed', { tenantId: failure.tenantId, error: failure.error.name });
+  const failed = [...result.failures, ...migrations.failures, ...mailed.failures];
   recordChangeBatch({ lagMs: oldestLagMs(event), tickets: result.tickets, failures: failed.length });
   return { batchItemFailures: failed.map((f) => ({ itemIdentifier: f.recordId })) };
 });

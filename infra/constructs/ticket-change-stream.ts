@@ -1,12 +1,14 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../../shared/config-names';
 import { CHANGE_FOLLOWER } from '../../shared/function-manifest';
-import { TICKET_CHANGE_FILTER } from '../../shared/store/table-design';
+import { CHANGE_FILTERS } from '../../shared/store/table-design';
 import { acknowledgeAtSynth, flattenCfnReference, TicketFunction } from './ticket-function';
 import type { TimerAccess } from './timer-access';
 
@@ -30,7 +32,8 @@ export interface TicketChangeStreamProps {
  * idempotent effects: partial batch responses (ReportBatchItemFailures) so one failed
  * ticket does not redo the others, bisect on error to corner a poison record, bounded
  * retries, then the record's coordinates to the dead-letter queue and the shard moves
- * on. Only ticket items reach the function (the same filter the local poller applies).
+ * on. Only ticket and settings items and new notifications reach the function (the
+ * same filters the local poller applies).
  */
 export class TicketChangeStream extends Construct {
   readonly function: TicketFunction;
@@ -45,7 +48,16 @@ export class TicketChangeStream extends Construct {
       timers: props.timers,
       // A batch of up to 100 tickets, each a few Step Functions and Scheduler calls.
       timeout: Duration.seconds(60),
+      // Notifications go out through SES v2; SES replaces Message-ID with <id@region.amazonses.com>.
+      environment: { [ENV.mailOut]: 'ses', [ENV.sesMessageIdDomain]: `${Stack.of(this).region}.amazonses.com` },
     });
+    // Tenants send from their own verified support addresses: any identity of this account and region.
+    this.function.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+      }),
+    );
     this.function.function.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -58,7 +70,7 @@ export class TicketChangeStream extends Construct {
         retryAttempts: CHANGE_STREAM_RETRY_ATTEMPTS,
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(props.deadLetterQueue),
-        filters: [lambda.FilterCriteria.filter(TICKET_CHANGE_FILTER as unknown as Record<string, unknown>)],
+        filters: CHANGE_FILTERS.map((f) => lambda.FilterCriteria.filter(f as unknown as Record<string, unknown>)),
       }),
     );
 
@@ -89,6 +101,10 @@ export class TicketChangeStream extends Construct {
       {
         id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(policy).resolve(props.table.tableStreamArn))}]`,
         reason: "The table's own stream ARN (its label is only known at deploy time).",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+        reason: "ses:SendEmail from tenants' support addresses: each tenant verifies its own identity, so the set is tenant data, not known at synth.",
       },
     ]);
   }

@@ -24,14 +24,10 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamFilter } from '../../shared/store/table-design';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
-
-/** The subset of Lambda's filter syntax the project uses: exact values of key attributes. */
-export interface KeyFilter {
-  readonly dynamodb: { readonly Keys: Readonly<Record<string, { readonly S: readonly string[] }>> };
-}
 
 export interface LocalStreamPollerOptions {
   readonly dynamo: DynamoDBClient;
@@ -39,7 +35,8 @@ export interface LocalStreamPollerOptions {
   readonly tableName: string;
   /** Checkpoint and dead letters live here. */
   readonly dataDir: string;
-  readonly filter: KeyFilter;
+  /** Lambda's event filters: a record passes when any one matches. */
+  readonly filters: readonly StreamFilter[];
   readonly handler: StreamHandler;
   /** Records per invocation (AWS BatchSize). */
   readonly batchSize?: number;
@@ -305,11 +302,17 @@ export class LocalStreamPoller {
   }
 
   private matches(r: StreamRecord): boolean {
-    const keys = r.dynamodb?.Keys ?? {};
-    return Object.entries(this.options.filter.dynamodb.Keys).every(([name, rule]) => {
-      const value = keys[name]?.S;
-      return value !== undefined && rule.S.includes(value);
-    });
+    const exact = (image: Record<string, { S?: string }> | undefined, rules: StreamFilter['dynamodb']['Keys']) =>
+      Object.entries(rules ?? {}).every(([name, rule]) => {
+        const value = image?.[name]?.S;
+        return value !== undefined && rule.S.includes(value);
+      });
+    return this.options.filters.some(
+      (f) =>
+        (!f.eventName || f.eventName.includes(r.eventName ?? '')) &&
+        exact(r.dynamodb?.Keys as Record<string, { S?: string }>, f.dynamodb.Keys) &&
+        exact(r.dynamodb?.NewImage as Record<string, { S?: string }>, f.dynamodb.NewImage),
+    );
   }
 
   /** Metadata only (shard, sequence, keys, event, reason): no item images, no customer text. */

@@ -69,6 +69,8 @@ export interface DirectoryUser {
 export interface UserDirectory {
   put(tenantId: string, user: DirectoryUser): Promise<void>;
   get(tenantId: string, userId: string): Promise<DirectoryUser | null>;
+  /** The user holding an e-mail address (mail is matched on it), if any. */
+  findByEmail(tenantId: string, email: string): Promise<DirectoryUser | null>;
   list(tenantId: string, page: PageRequest): Promise<Page<DirectoryUser>>;
 }
 

@@ -156,6 +156,14 @@ export class DynamoUserDirectory implements UserDirectory {
     return out.Item ? withoutKeys<DirectoryUser>(out.Item) : null;
   }
 
+  async findByEmail(tenantId: string, email: string): Promise<DirectoryUser | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.userEmail(tenantId, email), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    reportCapacity(this.onCapacity, 'findUserByEmail', 'read', out.ConsumedCapacity);
+    return out.Item ? this.get(tenantId, out.Item.userId as string) : null;
+  }
+
   async list(tenantId: string, page: PageRequest): Promise<Page<DirectoryUser>> {
     const pk = keys.usersPartition(tenantId);
     let startKey;

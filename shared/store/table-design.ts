@@ -13,6 +13,8 @@
  *  - users:    pk T#<tid>#USERS, sk "U#<userId>"
  *  - e-mail:   pk T#<tid>#EMAIL#<address>, sk "EMAIL"  (the user holding it: unique per tenant)
  *  - idempotency: pk T#<tid>#IDEM#<sub>#<key>, sk "IDEM" (expiresAt filtered by the reader)
+ *  - mail:     pk T#<tid>#TK#<ticketId>, sk "MAIL#<eventId>#<recipient>" (claim, then record, of one notification mail)
+ *              pk T#<tid>, sk "MAILSECRET" (reply-token secret); pk T#<tid>#EMAIL#<address>, sk "SUPPRESSED" (bounced)
  *  - usage:    pk T#<tid>#USAGE, sk "<yyyy-mm>#<shard>" (ADD counters, CONTRACT 8; a month is one Query)
  *              | pk T#<tid>#USAGEMARK#<hash of a dedupe id>, sk "MARK" (counted once; expiresAt)
  *              | pk T#<tid>#TK#<ticketId>, sk "USAGE" (the ticket version its facts are counted up to)
@@ -25,13 +27,27 @@
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
+/** The subset of Lambda's event filter syntax the project uses: exact string values. */
+export interface StreamFilter {
+  readonly eventName?: readonly string[];
+  readonly dynamodb: {
+    readonly Keys?: Readonly<Record<string, { readonly S: readonly string[] }>>;
+    readonly NewImage?: Readonly<Record<string, { readonly S: readonly string[] }>>;
+  };
+}
+
 /**
- * The table's stream carries every item; the change follower needs the ticket items
- * and the tenants' settings (whose writes drive a workflow migration's steps) only. AWS filters at the event source mapping with this pattern (Lambda filter
- * syntax), the local stream poller applies the same one, so neither invokes the
- * follower for comments, history, lifecycle or timer bookkeeping.
+ * The table's stream carries every item; the change follower needs only: the ticket
+ * items, the tenants' settings (whose writes drive a workflow migration's steps) and the
+ * notification events as they are inserted (the outbox the mailer sends from). AWS
+ * filters at the event source mapping with these patterns (any one matching), the local
+ * stream poller applies the same ones, so neither invokes the follower for comments,
+ * other history, lifecycle or timer bookkeeping.
  */
-export const TICKET_CHANGE_FILTER = { dynamodb: { Keys: { sk: { S: ['TICKET', 'SETTINGS'] } } } } as const;
+export const CHANGE_FILTERS: readonly StreamFilter[] = [
+  { dynamodb: { Keys: { sk: { S: ['TICKET', 'SETTINGS'] } } } },
+  { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['history'] }, type: { S: ['notification'] } } } },
+];
 
 export interface IndexDesign {
   readonly name: string;
@@ -92,6 +108,15 @@ export const keys = {
   /** Which user of the tenant holds an e-mail address (unique per tenant; inbound mail is matched on it). */
   userEmail: (tid: string, email: string) => ({ pk: `${tenant(tid)}#EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   idempotency: (tid: string, sub: string, key: string) => ({ pk: `${tenant(tid)}#IDEM#${sub}#${key}`, sk: 'IDEM' }),
+  /** One notification mail: per event and recipient, beside the ticket (the send's claim, then its record). */
+  mail: (tid: string, ticketId: string, eventId: string, recipient: string) => ({
+    pk: `${tenant(tid)}#TK#${ticketId}`,
+    sk: `MAIL#${eventId}#${recipient.toLowerCase()}`,
+  }),
+  /** The tenant's secret for reply tokens. */
+  mailSecret: (tid: string) => ({ pk: tenant(tid), sk: 'MAILSECRET' }),
+  /** An address that bounced or complained: no more mail to it. */
+  mailSuppression: (tid: string, address: string) => ({ pk: `${tenant(tid)}#EMAIL#${address.toLowerCase()}`, sk: 'SUPPRESSED' }),
   /** One shard of a tenant's usage counters for a month (shards spread concurrent ADDs). */
   usageCounter: (tid: string, month: string, shard: number) => ({ pk: `${tenant(tid)}#USAGE`, sk: `${month}#${shard}` }),
   usagePartition: (tid: string) => `${tenant(tid)}#USAGE`,

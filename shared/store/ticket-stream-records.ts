@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { SettingsChangeRecord, TicketChangeRecord } from '../changes/ticket-change-record';
+import type { NotificationEvent } from '../mail/outbound/send-notification';
 import { keys } from './table-design';
 
 /**
@@ -29,4 +30,23 @@ export function settingsChangeOf(record: DynamoDBRecord): SettingsChangeRecord |
   if (!pk || !recordId || record.dynamodb?.Keys?.sk?.S !== 'SETTINGS' || record.eventName === 'REMOVE') return null;
   const tenantId = keys.parseTenant(pk);
   return tenantId ? { recordId, tenantId } : null;
+}
+
+/** A newly written notification event (the outbox) → what the mailer sends; null for anything else. */
+export function notificationOf(record: DynamoDBRecord): (NotificationEvent & { recordId: string }) | null {
+  const image = record.dynamodb?.NewImage;
+  const pk = record.dynamodb?.Keys?.pk?.S;
+  const recordId = record.dynamodb?.SequenceNumber;
+  if (record.eventName !== 'INSERT' || !image || !pk || !recordId || image.entity?.S !== 'history' || image.type?.S !== 'notification') return null;
+  const at = pk.lastIndexOf('#TK#');
+  if (!pk.startsWith('T#') || at < 2) return null;
+  return {
+    recordId,
+    tenantId: pk.slice(2, at),
+    ticketId: pk.slice(at + 4),
+    eventId: image.id?.S ?? '',
+    reason: image.reason?.S ?? '',
+    recipients: (image.recipients?.L ?? []).map((r) => r.S ?? '').filter(Boolean),
+    commentId: image.commentId?.S ?? null,
+  };
 }

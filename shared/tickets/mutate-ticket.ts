@@ -103,13 +103,15 @@ function materialize(deps: TicketDeps, current: Ticket, decision: Decision, now:
   const at = now.toISOString();
   const version = current.version + 1;
   const comments = (decision.comments ?? []).map((c) => ({ ...c, id: deps.ids.next(), createdAt: at }));
+  const publicComment = comments.find((c) => c.visibility === 'public');
   const events = decision.events.map((e) => ({
     ...e,
     id: deps.ids.next(),
     at,
     version,
-    // A comment event points at the comment it announces.
+    // A comment event points at the comment it announces; a notice to the requester at the public comment it carries.
     ...(e.type === 'comment-added' && comments.length > 0 && !e.commentId ? { commentId: comments[0]!.id } : {}),
+    ...(e.type === 'notification' && e.visibility === 'public' && publicComment && !e.commentId ? { commentId: publicComment.id } : {}),
   }));
   const next = { ...current, ...decision.patch, version, updatedAt: at };
   return { ticket: { ...next, ...bookkeeping(current, next, caller, at, comments) }, events, comments, waits: decision.waits ?? [] };

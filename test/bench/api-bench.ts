@@ -38,7 +38,15 @@ async function timed(concurrency: number, jobs: (() => Promise<Response>)[]) {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'tf-bench-'));
-  const runtime = await startLocalRuntime({ dataDir, apiPort: await freePort(), dynamoPort: await freePort(), sfnPort: 0, schedulerPort: 0, seedDemo: false });
+  const runtime = await startLocalRuntime({
+    dataDir,
+    apiPort: await freePort(),
+    dynamoPort: await freePort(),
+    sfnPort: 0,
+    schedulerPort: 0,
+    sesPort: 0,
+    seedDemo: false,
+  });
   const { onConsumedCapacity } = await import('../../shared/wiring');
   const capacity = { read: 0, write: 0 };
   onConsumedCapacity((use) => (capacity[use.kind] += use.units));

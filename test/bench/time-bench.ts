@@ -49,7 +49,15 @@ export async function timeBench(runtime: LocalRuntime, openTickets: number): Pro
 
 // Its own process and a fresh runtime, so the figure counts exactly these tickets.
 const dataDir = mkdtempSync(join(tmpdir(), 'tf-bench-time-'));
-const runtime = await startLocalRuntime({ dataDir, apiPort: await freePort(), dynamoPort: await freePort(), sfnPort: 0, schedulerPort: 0, seedDemo: false });
+const runtime = await startLocalRuntime({
+  dataDir,
+  apiPort: await freePort(),
+  dynamoPort: await freePort(),
+  sfnPort: 0,
+  schedulerPort: 0,
+  sesPort: 0,
+  seedDemo: false,
+});
 try {
   console.log((await timeBench(runtime, Number(process.env.BENCH_OPEN_TICKETS ?? 1000))).join('\n'));
 } finally {

@@ -289,6 +289,7 @@ describe('crash recovery of npm start', () => {
       TICKETFLOW_DYNAMODB_PORT: String(dynamoPort),
       TICKETFLOW_SFN_PORT: String(sfnPort),
       TICKETFLOW_SCHEDULER_PORT: String(schedulerPort),
+      TICKETFLOW_SES_PORT: String(await freePort()),
     };
     const api = new Api(`http://127.0.0.1:${apiPort}`);
     const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;

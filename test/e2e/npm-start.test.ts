@@ -71,6 +71,7 @@ describe('npm start', () => {
       TICKETFLOW_DYNAMODB_PORT: String(dynamoPort),
       TICKETFLOW_SFN_PORT: String(sfnPort),
       TICKETFLOW_SCHEDULER_PORT: String(schedulerPort),
+      TICKETFLOW_SES_PORT: String(await freePort()),
     };
 
     const first = start(env);
@@ -140,6 +141,7 @@ describe('npm start', () => {
       TICKETFLOW_DYNAMODB_PORT: '0',
       TICKETFLOW_SFN_PORT: '0',
       TICKETFLOW_SCHEDULER_PORT: '0',
+      TICKETFLOW_SES_PORT: '0',
     });
     expect(await exited(started.child)).toBe(1);
     const lines = started.output().trim().split('\n');

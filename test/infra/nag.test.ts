@@ -82,7 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
     const iam5 = [...acks.keys()].filter((id) => id.startsWith('AwsSolutions-IAM5')).sort();
     expect(iam5.every((id) => /^AwsSolutions-IAM5\[(Resource|Action)::.+\]$/.test(id))).toBe(true);
     const resourceWildcards = iam5.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::') && id !== 'AwsSolutions-IAM5[Resource::*]');
-    expect(resourceWildcards).toHaveLength(4 + LIFECYCLE_FUNCTIONS.length);
+    expect(resourceWildcards).toHaveLength(5 + LIFECYCLE_FUNCTIONS.length);
     expect(resourceWildcards).toEqual(
       expect.arrayContaining([
         // the table's GSIs
@@ -95,6 +95,8 @@ describe('cdk-nag AwsSolutions', () => {
         ),
         // the stream consumer: the table's own stream, whose label is known at deploy time
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::TicketflowStateful:.+StreamArn.*\]$/),
+        // ses:SendEmail: the tenants' own verified identities (tenant data)
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         // scheduler:Create/Update/DeleteSchedule: the per-ticket schedules of the one timer group
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${TIMER_SCHEDULE_GROUP_NAME}/*]`,
       ]),

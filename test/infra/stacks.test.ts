@@ -718,7 +718,10 @@ describe("stateless stack: the table's stream drives every effect of a change", 
       DestinationConfig: { OnFailure: { Destination: CHANGE_DLQ_ARN } },
     });
     const patterns = (mapping.Properties!.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
-    expect(patterns).toEqual([{ dynamodb: { Keys: { sk: { S: ['TICKET'] } } } }]);
+    expect(patterns).toEqual([
+      { dynamodb: { Keys: { sk: { S: ['TICKET', 'SETTINGS'] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['history'] }, type: { S: ['notification'] } } } },
+    ]);
   });
 
   it("the consumer reads the stream and sends to its DLQ; its handler is the change follower's", () => {

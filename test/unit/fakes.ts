@@ -189,6 +189,11 @@ export class InMemoryUserDirectory implements UserDirectory {
     this.users.set(at(tenantId, user.id), structuredClone(user));
   }
 
+  async findByEmail(tenantId: string, email: string): Promise<DirectoryUser | null> {
+    const found = [...this.users.entries()].find(([k, u]) => k.startsWith(`${tenantId}/`) && u.email.toLowerCase() === email.toLowerCase());
+    return found ? structuredClone(found[1]) : null;
+  }
+
   async get(tenantId: string, userId: string): Promise<DirectoryUser | null> {
     const u = this.users.get(at(tenantId, userId));
     return u ? structuredClone(u) : null;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ensureTable } from '../../../local/dynamodb/ensure-table';
 import { localDynamoClient } from '../../../local/local-aws';
 import { LocalStreamPoller, type LocalStreamPollerOptions } from '../../../local/streams/local-stream-poller';
-import { keys, TICKET_CHANGE_FILTER } from '../../../shared/store/table-design';
+import { keys, CHANGE_FILTERS } from '../../../shared/store/table-design';
 
 /**
  * The local stand-in for the Lambda event source mapping, against DynamoDB Local's own
@@ -63,7 +63,7 @@ const failing = (r: DynamoDBRecord | undefined): DynamoDBBatchResponse => ({ bat
  * and its idle pause outlasts the test), so the test drives delivery with drain().
  */
 async function startPoller(handler: LocalStreamPollerOptions['handler'], options: Partial<LocalStreamPollerOptions> = {}): Promise<LocalStreamPoller> {
-  const poller = new LocalStreamPoller({ dynamo, endpoint, tableName: table, dataDir, filter: TICKET_CHANGE_FILTER, handler, idleMs: 600_000, ...options });
+  const poller = new LocalStreamPoller({ dynamo, endpoint, tableName: table, dataDir, filters: CHANGE_FILTERS, handler, idleMs: 600_000, ...options });
   running.add(poller);
   await poller.start();
   // Twice: the first waits for the loop's first read, the second for the read it may chain after it.

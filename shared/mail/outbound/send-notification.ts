@@ -1,0 +1,163 @@
+/**
+ * Sends the mail of one notification event (CONTRACT section 7). Notification events are
+ * written in the same transaction as the change that causes them (the outbox); the
+ * table's stream hands each new one here. Per recipient: claim, send, record.
+ *
+ * - A redelivered event finds its mail recorded and sends nothing.
+ * - A crash after the claim and before the record leaves a claim without a record; the
+ *   redelivery sends again (a lost notice is worse than a repeated one) under the same
+ *   deterministic Message-ID, which mail programs treat as the same message.
+ * - Bounced or complained addresses get nothing.
+ */
+import { createHash } from 'node:crypto';
+import type { Locale } from '../../domain/identity';
+import type { SettingsStore, TicketStore, UserDirectory, Clock } from '../../domain/ports';
+import type { Ticket } from '../../domain/ticket';
+import { requesterLocale } from '../../i18n/system-texts';
+import { loadTenant, type TenantContext } from '../../tickets/tenant-context';
+import { mailKindOf, renderNotification } from './notification-mail';
+import type { MailLedger, MailSender, OutgoingMail, SentMail } from './ports';
+import { replyAddress } from './reply-token';
+
+export interface MailDeps {
+  readonly tickets: TicketStore;
+  readonly settings: SettingsStore;
+  readonly users: UserDirectory;
+  readonly ledger: MailLedger;
+  readonly sender: MailSender;
+  readonly clock: Clock;
+  /** Counts each mail that went out (usage, CONTRACT section 8). */
+  readonly onSent?: (tenantId: string, eventId: string, recipient: string) => Promise<void>;
+}
+
+/** A notification event as the stream delivers it. */
+export interface NotificationEvent {
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly eventId: string;
+  readonly reason: string;
+  readonly recipients: readonly string[];
+  readonly commentId: string | null;
+}
+
+export interface SendOutcome {
+  readonly sent: number;
+  readonly skipped: number;
+}
+
+export async function sendNotification(deps: MailDeps, event: NotificationEvent): Promise<SendOutcome> {
+  const ticket = await deps.tickets.get(event.tenantId, event.ticketId);
+  if (!ticket) return { sent: 0, skipped: event.recipients.length };
+  const tenant = await loadTenant(deps.settings, event.tenantId);
+  const from = senderAddress(tenant);
+  const secret = await deps.ledger.tenantSecret(event.tenantId);
+  const comment = event.commentId ? await publicComment(deps, event.tenantId, event.ticketId, event.commentId) : null;
+  let sent = 0;
+  let skipped = 0;
+  for (const recipient of new Set(event.recipients.map((r) => r.toLowerCase()))) {
+    if (recipient === from.toLowerCase() || (await deps.ledger.isSuppressed(event.tenantId, recipient))) {
+      skipped++;
+      continue;
+    }
+    const now = deps.clock.now().toISOString();
+    if ((await deps.ledger.claim(event.tenantId, event.ticketId, event.eventId, recipient, now)) === 'sent') {
+      skipped++;
+      continue;
+    }
+    const locale = await recipientLocale(deps, tenant, ticket, recipient);
+    const thread = await deps.ledger.sentOn(event.tenantId, event.ticketId);
+    const mail = composeMail(
+      tenant,
+      ticket,
+      event,
+      recipient,
+      locale,
+      comment,
+      thread,
+      replyAddress(from, secret, event.tenantId, { kind: 'ticket', id: ticket.id }),
+    );
+    const { providerMessageId } = await deps.sender.send(mail);
+    await deps.ledger.recordSent(event.tenantId, event.ticketId, {
+      eventId: event.eventId,
+      recipient,
+      messageId: mail.headers['Message-ID']!,
+      wireMessageId: deps.sender.wireMessageId(providerMessageId),
+      sentAt: deps.clock.now().toISOString(),
+    });
+    await deps.onSent?.(event.tenantId, event.eventId, recipient);
+    sent++;
+  }
+  return { sent, skipped };
+}
+
+/** The tenant's support address, or a platform address that names the tenant. */
+export const senderAddress = (tenant: TenantContext) => tenant.settings.supportAddress ?? `${tenant.tenantId}@tickets.ticketflow.invalid`;
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+
+/** Ours, stable per event and recipient: a resend after a crash is the same message to every mail program. */
+export const notificationMessageId = (eventId: string, recipient: string, from: string) =>
+  `<${eventId.toLowerCase()}.${createHash('sha256').update(recipient).digest('hex').slice(0, 12)}@${domainOf(from)}>`;
+
+/** The ticket's thread root: every mail refers to it, so all of them form one thread from the first on. */
+export const threadRootId = (ticketId: string, from: string) => `<ticket.${ticketId.toLowerCase()}@${domainOf(from)}>`;
+
+export function composeMail(
+  tenant: TenantContext,
+  ticket: Ticket,
+  event: NotificationEvent,
+  recipient: string,
+  locale: Locale,
+  comment: string | null,
+  thread: readonly SentMail[],
+  replyTo: string,
+): OutgoingMail {
+  const from = senderAddress(tenant);
+  const label = tenant.workflow.status(ticket.status)?.labels[locale] ?? ticket.status;
+  const rendered = renderNotification(mailKindOf(event.reason), locale, {
+    key: ticket.key,
+    subject: ticket.subject,
+    statusLabel: label,
+    tenantName: tenant.settings.name,
+    comment,
+    detail: event.reason.includes(':') ? event.reason.split(':')[1]! : event.reason.replace(/^third-party-/, ''),
+  });
+  // What went out on this ticket, as the recipients' mail programs saw it (SES's own id where it replaced ours).
+  const earlier = thread.map((m) => m.wireMessageId ?? m.messageId);
+  const root = threadRootId(ticket.id, from);
+  const references = [root, ...earlier.slice(-10)];
+  return {
+    from,
+    to: recipient,
+    replyTo,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+    headers: {
+      'Message-ID': notificationMessageId(event.eventId, recipient, from),
+      'In-Reply-To': references.at(-1)!,
+      References: references.join(' '),
+      'Auto-Submitted': 'auto-generated',
+      // Exchange and Outlook: no out-of-office or read receipts back to us (no loops).
+      'X-Auto-Response-Suppress': 'All',
+      'X-Ticketflow-Ticket': ticket.key,
+    },
+    tags: { tenant: tenant.tenantId, ticket: ticket.id, event: event.eventId },
+  };
+}
+
+async function recipientLocale(deps: MailDeps, tenant: TenantContext, ticket: Ticket, recipient: string): Promise<Locale> {
+  if (ticket.requester.email?.toLowerCase() === recipient) return requesterLocale(ticket, tenant.settings.locale);
+  return (await deps.users.findByEmail(tenant.tenantId, recipient))?.locale ?? tenant.settings.locale;
+}
+
+async function publicComment(deps: MailDeps, tenantId: string, ticketId: string, commentId: string): Promise<string | null> {
+  let cursor: string | null = null;
+  do {
+    const page = await deps.tickets.listComments(tenantId, ticketId, { limit: 100, cursor }, false);
+    const found = page.items.find((c) => c.id === commentId);
+    if (found) return found.body;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return null;
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MailClaim, MailLedger, SentMail } from '../mail/outbound/ports';
+import { ignoreCapacity, reportCapacity, type CapacityListener } from './dynamo-client';
+import { keys } from './table-design';
+
+/** The mail ledger in the ticket's partition (`MAIL#<event>#<recipient>`), secrets and suppressions per tenant. */
+export class DynamoMailLedger implements MailLedger {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly onCapacity: CapacityListener = ignoreCapacity,
+  ) {}
+
+  async tenantSecret(tenantId: string): Promise<string> {
+    const key = keys.mailSecret(tenantId);
+    const read = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    reportCapacity(this.onCapacity, 'mailSecret', 'read', read.ConsumedCapacity);
+    if (read.Item) return read.Item.secret as string;
+    const secret = randomBytes(32).toString('base64url');
+    try {
+      // first writer wins; a racing one reads the winner's
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...key, entity: 'mailSecret', secret }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return secret;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return this.tenantSecret(tenantId);
+      throw error;
+    }
+  }
+
+  async claim(tenantId: string, ticketId: string, eventId: string, recipient: string, at: string): Promise<MailClaim> {
+    const key = keys.mail(tenantId, ticketId, eventId, recipient);
+    try {
+      const out = await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, entity: 'mail', eventId, recipient, state: 'sending', claimedAt: at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      reportCapacity(this.onCapacity, 'claimMail', 'write', out.ConsumedCapacity);
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const read = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      return read.Item?.state === 'sent' ? 'sent' : 'retry';
+    }
+  }
+
+  async recordSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.mail(tenantId, ticketId, sent.eventId, sent.recipient),
+        UpdateExpression: 'SET #state = :sent, messageId = :mid, wireMessageId = :wire, sentAt = :at',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':mid': sent.messageId, ':wire': sent.wireMessageId, ':at': sent.sentAt },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    reportCapacity(this.onCapacity, 'recordMail', 'write', out.ConsumedCapacity);
+  }
+
+  async sentOn(tenantId: string, ticketId: string): Promise<SentMail[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :mail)',
+        FilterExpression: '#state = :sent',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(tenantId, ticketId), ':mail': 'MAIL#', ':sent': 'sent' },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    reportCapacity(this.onCapacity, 'mailThread', 'read', out.ConsumedCapacity);
+    return (out.Items ?? [])
+      .map(
+        (i) => ({ eventId: i.eventId, recipient: i.recipient, messageId: i.messageId, wireMessageId: i.wireMessageId ?? null, sentAt: i.sentAt }) as SentMail,
+      )
+      .sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.eventId.localeCompare(b.eventId));
+  }
+
+  async isSuppressed(tenantId: string, address: string): Promise<boolean> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.mailSuppression(tenantId, address), ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    reportCapacity(this.onCapacity, 'mailSuppression', 'read', out.ConsumedCapacity);
+    return out.Item !== undefined;
+  }
+
+  async suppress(tenantId: string, address: string, reason: 'bounce' | 'complaint', at: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.mailSuppression(tenantId, address), entity: 'mailSuppression', address, reason, at } }),
+    );
+  }
+}
