@@ -276,6 +276,9 @@ export { DEMO_FINANCE, DEMO_TENANT, DEMO_USERS };
 
 /** aws-ses-v2-local on 127.0.0.1 only (it binds to every interface unless told). */
 async function startSesEmulator(port: number): Promise<Server> {
-  const mod = (await import('aws-ses-v2-local')) as unknown as { default: { default: (c: { host: string; port: number }) => Promise<Server> } };
-  return mod.default.default({ host: '127.0.0.1', port });
+  type Start = (c: { host: string; port: number }) => Promise<Server>;
+  // CommonJS from ESM: plain Node nests the export one level deeper than tsx does.
+  const mod = (await import('aws-ses-v2-local')) as unknown as { default: Start | { default: Start } };
+  const start = typeof mod.default === 'function' ? mod.default : mod.default.default;
+  return start({ host: '127.0.0.1', port });
 }
