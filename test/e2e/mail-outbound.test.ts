@@ -19,7 +19,7 @@ interface StoredMail {
   headers?: { name: string; value: string }[];
 }
 
-const outbox = async (): Promise<StoredMail[]> => (await (await fetch(`${local.runtime.sesEndpoint}/store`)).json()).emails;
+const outbox = async (): Promise<StoredMail[]> => ((await (await fetch(`${local.runtime.sesEndpoint}/store`)).json()) as { emails: StoredMail[] }).emails;
 const header = (m: StoredMail, name: string) => m.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
 const mailsAbout = async (key: string) => (await outbox()).filter((m) => m.subject.includes(`[${key}]`));
 
