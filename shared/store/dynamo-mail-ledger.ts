@@ -56,9 +56,9 @@ export class DynamoMailLedger implements MailLedger {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.mail(tenantId, ticketId, sent.eventId, sent.recipient),
-        UpdateExpression: 'SET #state = :sent, messageId = :mid, wireMessageId = :wire, sentAt = :at',
+        UpdateExpression: 'SET #state = :sent, messageId = :mid, wireMessageId = :wire, sentAt = :at, thread = :thread',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':mid': sent.messageId, ':wire': sent.wireMessageId, ':at': sent.sentAt },
+        ExpressionAttributeValues: { ':sent': 'sent', ':mid': sent.messageId, ':wire': sent.wireMessageId, ':at': sent.sentAt, ':thread': sent.thread },
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
@@ -79,7 +79,15 @@ export class DynamoMailLedger implements MailLedger {
     reportCapacity(this.onCapacity, 'mailThread', 'read', out.ConsumedCapacity);
     return (out.Items ?? [])
       .map(
-        (i) => ({ eventId: i.eventId, recipient: i.recipient, messageId: i.messageId, wireMessageId: i.wireMessageId ?? null, sentAt: i.sentAt }) as SentMail,
+        (i) =>
+          ({
+            eventId: i.eventId,
+            recipient: i.recipient,
+            messageId: i.messageId,
+            wireMessageId: i.wireMessageId ?? null,
+            sentAt: i.sentAt,
+            thread: i.thread ?? 'ticket',
+          }) as SentMail,
       )
       .sort((a, b) => a.sentAt.localeCompare(b.sentAt) || a.eventId.localeCompare(b.eventId));
   }

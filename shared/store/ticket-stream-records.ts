@@ -48,5 +48,6 @@ export function notificationOf(record: DynamoDBRecord): (NotificationEvent & { r
     reason: image.reason?.S ?? '',
     recipients: (image.recipients?.L ?? []).map((r) => r.S ?? '').filter(Boolean),
     commentId: image.commentId?.S ?? null,
+    details: Object.fromEntries(Object.entries(image.details?.M ?? {}).flatMap(([k, v]) => (v.S !== undefined ? [[k, v.S]] : []))),
   };
 }

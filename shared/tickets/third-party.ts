@@ -6,7 +6,7 @@
  * stream like any other: no Step Functions token ever leaves the system.
  */
 import { forbidden, gone, notFound, workflowRefused } from '../domain/errors';
-import { isStaff, systemCaller, type TenantCaller } from '../domain/identity';
+import { isStaff, SYSTEM_SUB, systemCaller, type TenantCaller } from '../domain/identity';
 import {
   answerDigest,
   callbackToken,
@@ -65,7 +65,22 @@ export async function requestThirdParty(
     };
     const requested: Decision = {
       patch: {},
-      events: [{ type: 'third-party-requested', actor: actorOf(req.caller), visibility: 'internal', reason: `${input.party} ${input.reference}` }],
+      events: [
+        { type: 'third-party-requested', actor: actorOf(req.caller), visibility: 'internal', reason: `${input.party} ${input.reference}` },
+        // With an address, the request goes out by mail on its own thread (CONTRACT 4 and 7).
+        ...(input.email
+          ? [
+              {
+                type: 'notification' as const,
+                actor: { id: SYSTEM_SUB, role: 'system' },
+                visibility: 'internal' as const,
+                recipients: [input.email],
+                reason: 'third-party-request',
+                details: { waitId, party: input.party, reference: input.reference },
+              },
+            ]
+          : []),
+      ],
       waits: [created],
     };
     return combine(move, requested);

@@ -86,4 +86,32 @@ describe('notifications by mail', () => {
     expect(mails.map((m) => m.destination.to)).toEqual([['bob@acme.example']]);
     expect(mails[0]!.from).toBe('support@mail-portal.example');
   });
+
+  it('a third-party request with an address goes to the vendor on its own thread, with its own reply token', async () => {
+    const t = await tenantOnPreset(local.api, 'mail-vendor', 'boltrics');
+    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Posting fails', channel: 'portal' })).body;
+    await local.runtime.settled();
+    for (const to of ['016-READY', '030-ANALYSIS']) expect((await t.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to })).status).toBe(200);
+    const asked = await t.as('agent').post(`/v1/tickets/${tk.id}/third-party`, {
+      party: 'Microsoft',
+      reference: 'SR-0042',
+      email: 'vendor@partner.example',
+      to: '099-MICROSOFT',
+    });
+    expect(asked.status).toBe(201);
+    await local.runtime.settled();
+    const mails = await mailsAbout(tk.key);
+    const toVendor = mails.filter((m) => m.destination.to.includes('vendor@partner.example'));
+    expect(toVendor).toHaveLength(1);
+    const request = toVendor[0]!;
+    expect(request.subject).toBe(`[${tk.key}] Request Microsoft SR-0042 from ${t.tid}`);
+    expect(header(request, 'References')).toBe(`<wait.${asked.body.id.toLowerCase()}@${t.tid}.example>`);
+    expect(request.replyTo[0]).toMatch(new RegExp(`^support\\+w${tk.id.toLowerCase()}\\.${asked.body.id.toLowerCase()}\\.[0-9a-z]{16}@`));
+    // the customer's thread is a different one: her status mail never refers to the vendor's
+    const toAlice = mails.filter((m) => m.destination.to.includes('alice@acme.example'));
+    expect(toAlice.length).toBeGreaterThan(0);
+    for (const m of toAlice) expect(header(m, 'References')).not.toContain('<wait.');
+    // the callback secret is not in the mail
+    expect(request.body.text).not.toContain(asked.body.callbackUrl.split('/').at(-1));
+  });
 });

@@ -43,11 +43,13 @@ export type MailKind =
   | 'sla-breach'
   | 'monitoring-ended'
   | 'third-party-answer'
+  | 'third-party-request'
   | 'other';
 
 /** The kind of mail a notification event's reason asks for. */
 export function mailKindOf(reason: string): MailKind {
   const head = reason.split(':')[0]!;
+  if (head === 'third-party-request') return 'third-party-request';
   if (head.startsWith('third-party-')) return 'third-party-answer';
   return (
     (['created', 'status', 'comment', 'reopened', 'escalated', 'sla-warning', 'sla-breach', 'monitoring-ended'] as const).find((k) => k === head) ?? 'other'
@@ -69,6 +71,13 @@ const PHRASES: Record<Locale, Phrasebook> = {
       'sla-breach': (f) => ({ headline: `${f.key}: ${f.detail} target breached`, lines: [`"${f.subject}" missed its ${f.detail} target.`] }),
       'monitoring-ended': (f) => ({ headline: `${f.key}: monitoring period ended`, lines: [`The urgent ticket "${f.subject}" may now be closed.`] }),
       'third-party-answer': (f) => ({ headline: `${f.key}: the third party answered (${f.detail})`, lines: [`See the internal comment on "${f.subject}".`] }),
+      'third-party-request': (f) => ({
+        headline: `Request ${f.detail} from ${f.tenantName}`,
+        lines: [
+          `We need your help with our ticket ${f.key} "${f.subject}" (your reference ${f.detail}).`,
+          'Reply to this e-mail with your answer: it reaches our team directly.',
+        ],
+      }),
       other: (f) => ({ headline: `Update on ${f.key}`, lines: [`"${f.subject}" — ${f.statusLabel}.`] }),
     },
   },
@@ -89,6 +98,13 @@ const PHRASES: Record<Locale, Phrasebook> = {
       'sla-breach': (f) => ({ headline: `${f.key}: ${f.detail}-doel overschreden`, lines: [`"${f.subject}" heeft het ${f.detail}-doel niet gehaald.`] }),
       'monitoring-ended': (f) => ({ headline: `${f.key}: monitoringperiode voorbij`, lines: [`Het urgente ticket "${f.subject}" mag nu gesloten worden.`] }),
       'third-party-answer': (f) => ({ headline: `${f.key}: de derde partij antwoordde (${f.detail})`, lines: [`Zie de interne notitie bij "${f.subject}".`] }),
+      'third-party-request': (f) => ({
+        headline: `Verzoek ${f.detail} van ${f.tenantName}`,
+        lines: [
+          `We hebben uw hulp nodig bij ons ticket ${f.key} "${f.subject}" (uw referentie ${f.detail}).`,
+          'Beantwoord deze e-mail: uw antwoord komt direct bij ons team.',
+        ],
+      }),
       other: (f) => ({ headline: `Update over ${f.key}`, lines: [`"${f.subject}" — ${f.statusLabel}.`] }),
     },
   },
@@ -115,6 +131,13 @@ const PHRASES: Record<Locale, Phrasebook> = {
         lines: [`Le ticket urgent « ${f.subject} » peut maintenant être fermé.`],
       }),
       'third-party-answer': (f) => ({ headline: `${f.key} : le tiers a répondu (${f.detail})`, lines: [`Voir le commentaire interne sur « ${f.subject} ».`] }),
+      'third-party-request': (f) => ({
+        headline: `Demande ${f.detail} de ${f.tenantName}`,
+        lines: [
+          `Nous avons besoin de votre aide pour notre ticket ${f.key} « ${f.subject} » (votre référence ${f.detail}).`,
+          'Répondez à cet e-mail : votre réponse parvient directement à notre équipe.',
+        ],
+      }),
       other: (f) => ({ headline: `Mise à jour de ${f.key}`, lines: [`« ${f.subject} » — ${f.statusLabel}.`] }),
     },
   },

@@ -25,6 +25,8 @@ export interface SentMail {
   readonly recipient: string;
   readonly messageId: string;
   readonly wireMessageId: string | null;
+  /** The customer's thread of the ticket, or a third-party request's own. */
+  readonly thread: 'ticket' | 'wait';
   readonly sentAt: string;
 }
 

@@ -38,6 +38,8 @@ export interface NotificationEvent {
   readonly reason: string;
   readonly recipients: readonly string[];
   readonly commentId: string | null;
+  /** Facts the reason needs (a third-party request: waitId, party, reference). */
+  readonly details?: Readonly<Record<string, string>>;
 }
 
 export interface SendOutcome {
@@ -66,21 +68,17 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
     }
     const locale = await recipientLocale(deps, tenant, ticket, recipient);
     const thread = await deps.ledger.sentOn(event.tenantId, event.ticketId);
-    const mail = composeMail(
-      tenant,
-      ticket,
-      event,
-      recipient,
-      locale,
-      comment,
-      thread,
-      replyAddress(from, secret, event.tenantId, { kind: 'ticket', id: ticket.id }),
-    );
+    const waitId = event.reason === 'third-party-request' ? event.details?.waitId : undefined;
+    // A third party answers on its own thread, whose token names the wait, never the customer's.
+    const ref = waitId ? ({ kind: 'wait', ticketId: ticket.id, id: waitId } as const) : ({ kind: 'ticket', id: ticket.id } as const);
+    const ownThread = waitId ? [] : thread.filter((m) => m.thread !== 'wait');
+    const mail = composeMail(tenant, ticket, event, recipient, locale, comment, ownThread, replyAddress(from, secret, event.tenantId, ref));
     const { providerMessageId } = await deps.sender.send(mail);
     await deps.ledger.recordSent(event.tenantId, event.ticketId, {
       eventId: event.eventId,
       recipient,
       messageId: mail.headers['Message-ID']!,
+      thread: waitId ? 'wait' : 'ticket',
       wireMessageId: deps.sender.wireMessageId(providerMessageId),
       sentAt: deps.clock.now().toISOString(),
     });
@@ -102,6 +100,9 @@ export const notificationMessageId = (eventId: string, recipient: string, from: 
 /** The ticket's thread root: every mail refers to it, so all of them form one thread from the first on. */
 export const threadRootId = (ticketId: string, from: string) => `<ticket.${ticketId.toLowerCase()}@${domainOf(from)}>`;
 
+/** A third-party request's own thread root. */
+export const waitThreadRootId = (waitId: string, from: string) => `<wait.${waitId.toLowerCase()}@${domainOf(from)}>`;
+
 export function composeMail(
   tenant: TenantContext,
   ticket: Ticket,
@@ -120,11 +121,15 @@ export function composeMail(
     statusLabel: label,
     tenantName: tenant.settings.name,
     comment,
-    detail: event.reason.includes(':') ? event.reason.split(':')[1]! : event.reason.replace(/^third-party-/, ''),
+    detail: event.details?.party
+      ? `${event.details.party} ${event.details.reference ?? ''}`.trim()
+      : event.reason.includes(':')
+        ? event.reason.split(':')[1]!
+        : event.reason.replace(/^third-party-/, ''),
   });
   // What went out on this ticket, as the recipients' mail programs saw it (SES's own id where it replaced ours).
   const earlier = thread.map((m) => m.wireMessageId ?? m.messageId);
-  const root = threadRootId(ticket.id, from);
+  const root = event.details?.waitId ? waitThreadRootId(event.details.waitId, from) : threadRootId(ticket.id, from);
   const references = [root, ...earlier.slice(-10)];
   return {
     from,
