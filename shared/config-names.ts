@@ -24,6 +24,13 @@ export const ENV = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** The domain SES builds Message-IDs with (`<region>.amazonses.com`); absent when the sender keeps ours (the emulator). */
   sesMessageIdDomain: 'SES_MESSAGE_ID_DOMAIN',
+  /** Where SES (or locally the SMTP listener) keeps inbound raw mail: `s3` (AWS) or `folder` (local); absent: no mail in. */
+  mailIn: 'MAIL_IN',
+  /** With `s3`: the bucket and key prefix of the SES receipt rule's S3 action (the object key is prefix + SES messageId). */
+  inboundMailBucket: 'INBOUND_MAIL_BUCKET',
+  inboundMailPrefix: 'INBOUND_MAIL_PREFIX',
+  /** With `folder`: the directory holding `<messageId>.eml` (the local runtime's `<dataDir>/mail/inbound`). */
+  inboundMailDir: 'INBOUND_MAIL_DIR',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

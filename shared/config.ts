@@ -16,6 +16,10 @@ const ConfigSchema = z.object({
   [ENV.sesEndpoint]: z.url().optional(),
   [ENV.sesConfigurationSet]: z.string().min(1).optional(),
   [ENV.sesMessageIdDomain]: z.string().min(1).optional(),
+  [ENV.mailIn]: z.enum(['s3', 'folder', 'off']).optional(),
+  [ENV.inboundMailBucket]: z.string().min(1).optional(),
+  [ENV.inboundMailPrefix]: z.string().optional(),
+  [ENV.inboundMailDir]: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -31,6 +35,8 @@ export interface Config {
   readonly meterUsage: boolean;
   /** Notifications by mail: declared, never inferred from which SES settings happen to be present. */
   readonly mail: { sesEndpoint: string | undefined; configurationSet: string | undefined; messageIdDomain: string | null } | undefined;
+  /** Where inbound raw mail is read from: declared (`MAIL_IN`), never inferred from which names are set. */
+  readonly mailIn: { store: 's3'; bucket: string; prefix: string } | { store: 'folder'; dir: string } | undefined;
 }
 
 /** Read once at cold start; a missing resource name fails the cold start, never a request. */
@@ -53,7 +59,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             messageIdDomain: parsed.data[ENV.sesMessageIdDomain] ?? null,
           }
         : undefined,
+    mailIn: mailInFrom(parsed.data),
   };
+}
+
+function mailInFrom(env: Record<string, string | undefined>): Config['mailIn'] {
+  const store = env[ENV.mailIn];
+  if (store === 's3') {
+    const bucket = env[ENV.inboundMailBucket];
+    if (!bucket) throw new Error(`Invalid configuration: ${ENV.mailIn}=s3 needs ${ENV.inboundMailBucket}`);
+    return { store, bucket, prefix: env[ENV.inboundMailPrefix] ?? '' };
+  }
+  if (store === 'folder') {
+    const dir = env[ENV.inboundMailDir];
+    if (!dir) throw new Error(`Invalid configuration: ${ENV.mailIn}=folder needs ${ENV.inboundMailDir}`);
+    return { store, dir };
+  }
+  return undefined;
 }
 
 function schedulesFrom(env: Record<string, string | undefined>): Config['schedules'] {

@@ -20,6 +20,8 @@ export interface Capabilities {
   readonly lifecycle?: readonly StateMachineAccess[];
   /** Keeps tickets' schedules: gets the Scheduler configuration and the schedule rights. */
   readonly timers?: true;
+  /** Receives inbound mail: reads the raw messages SES stored (MAIL_IN, the bucket), `requireMailIn()`. */
+  readonly mailIn?: true;
 }
 
 /** What invokes the function. */
@@ -30,6 +32,8 @@ export type Trigger =
   | { readonly kind: 'schedule-target' }
   /** The table's DynamoDB stream, ticket and settings items and new notifications (CHANGE_FILTERS). */
   | { readonly kind: 'table-stream' }
+  /** An SES receipt rule's Lambda action, after its S3 action (inbound mail). */
+  | { readonly kind: 'ses-receipt' }
   /** Cognito's pre token generation trigger. */
   | { readonly kind: 'cognito-pre-token' };
 
@@ -98,10 +102,20 @@ export const PRE_TOKEN_FUNCTION: FunctionSpec = {
   trigger: { kind: 'cognito-pre-token' },
 };
 
+/** Inbound mail (CONTRACT 7): replies become comments, new mail from known users new tickets. */
+export const MAIL_RECEIVER: FunctionSpec = {
+  id: 'ReceiveMail',
+  entry: 'functions/mail/receive-mail.ts',
+  description: 'SES receipt rule action: threads each inbound mail onto its ticket as a comment, or opens a ticket, and records the outcome',
+  capabilities: { table: 'readwrite', mailIn: true },
+  trigger: { kind: 'ses-receipt' },
+};
+
 export const FUNCTIONS: readonly FunctionSpec[] = [
   ...ROUTES.map(routeFunction),
   ...LIFECYCLE_FUNCTIONS.map(lifecycleTaskFunction),
   TIMER_FUNCTION,
   CHANGE_FOLLOWER,
+  MAIL_RECEIVER,
   PRE_TOKEN_FUNCTION,
 ];

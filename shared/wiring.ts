@@ -31,6 +31,9 @@ import { countInvocation, meterUsageInto } from './usage/invocation-meter';
 import type { CounterDelta } from './usage/counters';
 import type { UsageStore } from './usage/usage-ports';
 import { logger } from './observability/logger';
+import { DynamoInboundMailLog, DynamoMailboxRegistry } from './store/dynamo-inbound-mail';
+import type { ReceiveMailDeps } from './mail/inbound/receive-mail';
+import { rawMailStore, type RawMailStore } from './mail/raw-mail-store';
 
 export const config = loadConfig();
 
@@ -142,4 +145,22 @@ export function requireLifecycle(): LifecycleDeps {
 export function requireTimers(): TimerDeps {
   if (!timerDeps) throw new Error(`${ENV.scheduleGroup}, ${ENV.timerTargetArn}, ${ENV.schedulerRoleArn} and ${ENV.timerDeadLetterArn} are not configured`);
   return timerDeps;
+}
+
+/** Which tenant receives a support address's mail: claimed when an admin sets `supportAddress` (the settings routes). */
+export const mailboxes = new DynamoMailboxRegistry(db, config.tableName, meter);
+
+/** For the inbound-mail function (`MAIL_IN` declared: s3 in AWS, folder locally); fails the cold start without it. */
+export function requireMailIn(): ReceiveMailDeps & { readonly raw: RawMailStore } {
+  if (!config.mailIn) throw new Error(`${ENV.mailIn} is not configured`);
+  return {
+    ...deps,
+    mailboxes,
+    inbound: new DynamoInboundMailLog(db, config.tableName, meter),
+    secrets: new DynamoMailLedger(db, config.tableName, meter),
+    raw: rawMailStore(config.mailIn),
+    onReceived: async (tenantId, messageKey) => {
+      await countUsage(tenantId, systemClock.now().toISOString().slice(0, 7), { emailsReceived: 1 }, `mail-in:${messageKey}`);
+    },
+  };
 }

@@ -8,12 +8,16 @@ import type { TicketDeps } from '../tickets/deps';
 import { calendarProblems } from '../sla/business-calendar';
 import { slaReachProblems } from '../sla/sla-limits';
 import { loadTenant, resolveWorkflow, tenantSettings } from '../tickets/tenant-context';
+import type { MailboxRegistry } from '../mail/inbound/receive-ports';
 
 const requireAdmin = (caller: TenantCaller) => {
   if (caller.role !== 'admin') throw forbidden('Only a tenant administrator may do this.');
 };
 
-export type SettingsDeps = Pick<TicketDeps, 'settings' | 'tickets' | 'clock' | 'ids'>;
+export type SettingsDeps = Pick<TicketDeps, 'settings' | 'tickets' | 'clock' | 'ids'> & {
+  /** Inbound mail routing (CONTRACT 7): the tenant's `supportAddress` is claimed for it, one tenant per address. */
+  readonly mailboxes?: MailboxRegistry;
+};
 
 /** The effective settings, and the last workflow migration while there is one to show. */
 export type SettingsAnswer = TenantSettings & { migration?: WorkflowMigration };
@@ -55,7 +59,12 @@ export async function putSettings(
   const before = resolveWorkflow(tenantSettings(caller.tenantId, current.settings).workflow);
   const after = resolveWorkflow(effective.workflow);
   const migration = sameStatuses(before, after) ? null : await planSwitch(deps, caller.tenantId, before, after, options.statusMap ?? {}, current.migration);
+  const address = { before: current.settings?.supportAddress?.toLowerCase() ?? null, after: effective.supportAddress?.toLowerCase() ?? null };
+  // Claimed on every write (idempotent for its holder), so settings stored before routing existed get routed too.
+  if (deps.mailboxes && address.after && !(await deps.mailboxes.claim(address.after, caller.tenantId)))
+    throw conflict(`The support address ${address.after} is already in use by another tenant.`);
   await deps.settings.put(caller.tenantId, input, expectedRevision, migration ?? undefined);
+  if (deps.mailboxes && address.before && address.before !== address.after) await deps.mailboxes.release(address.before, caller.tenantId);
   return { settings: withMigration(effective, migration ?? current.migration), migrating: migration !== null };
 }
 

@@ -19,6 +19,11 @@
  *              | pk T#<tid>#USAGEMARK#<hash of a dedupe id>, sk "MARK" (counted once; expiresAt)
  *              | pk T#<tid>#TK#<ticketId>, sk "USAGE" (the ticket version its facts are counted up to)
  *              | pk USAGE#TENANTS, sk T#<tid> (the one platform partition: which tenants finance sees)
+ *  - mailbox:  pk MAILBOX#<address>, sk "MAILBOX" → {tenantId} (a platform item: which tenant receives the mail
+ *              sent to a support address; put conditionally when an admin sets `supportAddress`, so two
+ *              tenants can never claim one address; deleted when the tenant changes it)
+ *  - inbound:  pk T#<tid>#INMAIL#<sha256 of Message-ID>, sk "INMAIL" (claimed once: a message delivered twice acts once)
+ *              | pk T#<tid>#INBOX, sk "<receivedAt>#<sha256>" (every inbound mail's outcome, for the console)
  *
  * List indexes: one GSI per list filter, all sorted newest-first by
  * `<createdAt>#<ticketId>`, so a page is one Query whose cost does not depend
@@ -124,6 +129,13 @@ export const keys = {
   usageMark: (tid: string, id: string) => ({ pk: `${tenant(tid)}#USAGEMARK#${id}`, sk: 'MARK' }),
   /** Beside the ticket: the version up to which its facts are counted. */
   usageWatermark: (tid: string, ticketId: string) => ({ pk: `${tenant(tid)}#TK#${ticketId}`, sk: 'USAGE' }),
+  /** The tenant receiving a support address's mail (a platform item, not in a tenant's partition). */
+  mailbox: (address: string) => ({ pk: `MAILBOX#${address.toLowerCase()}`, sk: 'MAILBOX' }),
+  /** One inbound message, claimed by its first delivery. */
+  inboundClaim: (tid: string, messageKey: string) => ({ pk: `${tenant(tid)}#INMAIL#${messageKey}`, sk: 'INMAIL' }),
+  /** The outcome of one inbound delivery, in the tenant's inbound list. */
+  inboundRecord: (tid: string, receivedAt: string, messageKey: string) => ({ pk: `${tenant(tid)}#INBOX`, sk: `${receivedAt}#${messageKey}` }),
+  inboundPartition: (tid: string) => `${tenant(tid)}#INBOX`,
   /** The tenants finance sees (a platform partition, the only one not starting with a tenant). */
   usageTenant: (tid: string) => ({ pk: USAGE_TENANTS_PARTITION, sk: tenant(tid) }),
   /** The tenant of a tenant-level item's partition key (`T#<tid>`); null for any other partition. */

@@ -106,6 +106,8 @@ const functionOf = (spec: FunctionSpec): TicketFunction => {
       return stateless.changes.function;
     case 'cognito-pre-token':
       return stateful.preTokenGeneration;
+    case 'ses-receipt':
+      throw new Error('the inbound-mail function is not in the CDK stacks yet');
   }
 };
 const KIND = {
@@ -114,8 +116,10 @@ const KIND = {
   'schedule-target': 'timer',
   'table-stream': 'stream consumer',
   'cognito-pre-token': 'trigger',
+  'ses-receipt': 'inbound mail',
 };
-const ENTRIES = FUNCTIONS.filter((spec) => spec.trigger.kind !== 'cognito-pre-token').map((spec) => ({
+// TODO(mail-in): the SES receipt rule, its bucket and the ReceiveMail function are not deployed by CDK yet.
+const ENTRIES = FUNCTIONS.filter((spec) => spec.trigger.kind !== 'cognito-pre-token' && spec.trigger.kind !== 'ses-receipt').map((spec) => ({
   name: spec.trigger.kind === 'http' ? spec.trigger.route.operationId : spec.id,
   fn: functionOf(spec),
   tableAccess: spec.capabilities.table,
