@@ -157,8 +157,8 @@ async function executionView(arn: string, tid: string, withStates: boolean): Pro
   };
 }
 
-/** Where the SES emulator keeps the mail it accepted (`GET /store`), when it runs. */
-const sesStoreUrl = () => `${(process.env.SES_ENDPOINT ?? `http://127.0.0.1:${process.env.TICKETFLOW_SES_PORT ?? 8005}`).replace(/\/$/, '')}/store`;
+/** Where the SES emulator keeps the mail it accepted (`GET /store`): the runtime names it in SES_ENDPOINT when it runs one. */
+const sesStoreUrl = () => (process.env.SES_ENDPOINT ? `${process.env.SES_ENDPOINT.replace(/\/$/, '')}/store` : null);
 
 /**
  * `GET /_local/executions` (every execution of the caller's tenant), `GET /_local/execution?arn=`
@@ -177,8 +177,10 @@ export function consoleRoutes(
       return 'status' in caller ? caller : answer(req, caller);
     };
   const outboxUp = async () => {
+    const store = sesStoreUrl();
+    if (!store) return false;
     try {
-      return (await fetch(`${sesStoreUrl()}?since=${Math.floor(Date.now() / 1000) + 86_400 * 3650}`, { signal: AbortSignal.timeout(1000) })).ok;
+      return (await fetch(`${store}?since=${Math.floor(Date.now() / 1000) + 86_400 * 3650}`, { signal: AbortSignal.timeout(1000) })).ok;
     } catch {
       return false;
     }
@@ -240,8 +242,10 @@ export function consoleRoutes(
     }),
     'GET /_local/outbox': scoped(async (_req, caller) => {
       let store: { emails?: { from?: string; subject?: string }[] };
+      const url = sesStoreUrl();
       try {
-        const answer = await fetch(sesStoreUrl(), { signal: AbortSignal.timeout(2000) });
+        if (!url) throw new Error('no SES emulator');
+        const answer = await fetch(url, { signal: AbortSignal.timeout(2000) });
         if (!answer.ok) throw new Error(String(answer.status));
         store = (await answer.json()) as typeof store;
       } catch {

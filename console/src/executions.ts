@@ -13,14 +13,16 @@ interface ExecutionItem extends ExecutionDetail {
 }
 
 /** Why an execution needs a repair, or null when it is in line with its ticket. */
-export function stuckReason(x: ExecutionItem | undefined, ticket: Ticket | undefined): string | null {
+export function stuckReason(x: ExecutionItem | undefined, ticket: Ticket | undefined, now: number): string | null {
   if (!ticket) return null;
-  if (!x) return ticket.category === 'draft' ? null : 'no execution';
+  // The stream wakes the execution a moment after a change: not stuck while it catches up.
+  const settling = now - Date.parse(ticket.updatedAt) < 10_000;
+  if (!x) return ticket.category === 'draft' || settling ? null : 'no execution';
   if (x.status === 'FAILED') return 'failed';
   if (x.status === 'ABORTED') return 'aborted';
   if (x.status === 'TIMED_OUT') return 'timed out';
   if (x.status === 'SUCCEEDED') return ['closed', 'cancelled'].includes(ticket.category) ? null : `ended while the ticket is ${ticket.category}`;
-  if (x.waitingFor && x.waitingFor !== ticket.category) return `waits in ${x.currentState} (${x.waitingFor}) but the ticket is ${ticket.category}`;
+  if (x.waitingFor && x.waitingFor !== ticket.category && !settling) return `waits in ${x.currentState} (${x.waitingFor}) but the ticket is ${ticket.category}`;
   return null;
 }
 
@@ -46,7 +48,7 @@ export async function renderExecutions(app: App, view: HTMLElement): Promise<voi
   const now = app.now();
   const rows = tickets.map((t) => {
     const [current, ...older] = byTicket.get(t.id) ?? [];
-    const reason = stuckReason(current, t);
+    const reason = stuckReason(current, t, now);
     const since = current?.status === 'RUNNING' ? current.enteredAt : (current?.stopDate ?? null);
     return {
       stuck: reason !== null,
@@ -75,6 +77,7 @@ export async function renderExecutions(app: App, view: HTMLElement): Promise<voi
   clear(
     view,
     h('h1', { tabindex: -1 }, 'Executions'),
+    h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => void app.refresh() }, 'Refresh')),
     h(
       'p',
       { class: 'hint' },
@@ -101,7 +104,7 @@ export async function renderExecution(app: App, view: HTMLElement, arn: string):
   const x = answer.body;
   const ticketAnswer = await s.get<Ticket>(`/v1/tickets/${x.ticketId}`);
   const ticket = ticketAnswer.ok ? ticketAnswer.body : undefined;
-  const reason = stuckReason(x, ticket);
+  const reason = stuckReason(x, ticket, app.now());
   clear(
     view,
     h('p', { class: 'crumbs' }, h('a', { href: '#/executions' }, '← Executions')),

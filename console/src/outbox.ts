@@ -1,6 +1,6 @@
 import { problemText } from './api';
 import type { App } from './app';
-import { clear, h, table, when } from './ui';
+import { clear, h, mailTime, table, when } from './ui';
 
 interface Mail {
   readonly from?: string;
@@ -8,6 +8,7 @@ interface Mail {
   readonly subject?: string;
   readonly body?: { text?: string; html?: string };
   readonly at?: number;
+  readonly headers?: { name: string; value: string }[];
 }
 
 export async function renderOutbox(app: App, view: HTMLElement): Promise<void> {
@@ -21,7 +22,7 @@ export async function renderOutbox(app: App, view: HTMLElement): Promise<void> {
     clear(view, heading, h('p', { class: 'empty', 'data-testid': 'no-outbox' }, `No outbox: ${problemText(answer.body)}`));
     return;
   }
-  const mails = [...answer.body.items].sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
+  const mails = [...answer.body.items].sort((a, b) => Date.parse(mailTime(b)) - Date.parse(mailTime(a)));
   clear(
     view,
     heading,
@@ -30,7 +31,7 @@ export async function renderOutbox(app: App, view: HTMLElement): Promise<void> {
       'Outbox',
       ['Sent', 'To', 'Subject'],
       mails.map((m) => [
-        h('span', {}, m.at ? when(new Date(m.at < 1e12 ? m.at * 1000 : m.at).toISOString()) : '—'),
+        h('span', {}, when(mailTime(m))),
         h('span', {}, [...(m.destination?.to ?? []), ...(m.destination?.cc ?? [])].join(', ')),
         h('details', {}, h('summary', {}, m.subject ?? '(no subject)'), h('pre', {}, m.body?.text ?? '')),
       ]),

@@ -1,7 +1,7 @@
 import { allPages, problemText, type Session } from './api';
 import { statusLabel, type App } from './app';
 import { slaBadges, type Ticket } from './tickets';
-import { clear, h, relative, text, time, whenPrecise } from './ui';
+import { clear, h, mailTime, relative, text, time, whenPrecise } from './ui';
 
 interface Comment {
   readonly id: string;
@@ -52,6 +52,7 @@ interface Mail {
   readonly subject?: string;
   readonly body?: { text?: string };
   readonly at?: number;
+  readonly headers?: { name: string; value: string }[];
 }
 
 /** One line of the merged timeline. */
@@ -63,9 +64,6 @@ interface Entry {
   readonly internal?: boolean;
   readonly upcoming?: boolean;
 }
-
-/** Epoch seconds or milliseconds (the SES emulator's `at`) as ISO. */
-const epochIso = (at: number | undefined) => (at === undefined ? new Date(0).toISOString() : new Date(at < 1e12 ? at * 1000 : at).toISOString());
 
 export async function renderTicket(app: App, view: HTMLElement, id: string): Promise<void> {
   const s = app.session;
@@ -362,7 +360,7 @@ async function timelineEntries(app: App, s: Session, ticket: Ticket): Promise<En
         for (const m of outbox.body.items)
           if ((m.subject ?? '').includes(`[${ticket.key}]`))
             entries.push({
-              at: epochIso(m.at),
+              at: mailTime(m),
               source: 'mail',
               title: `Mail sent: ${m.subject ?? ''}`,
               detail: `to ${[...(m.destination?.to ?? []), ...(m.destination?.cc ?? [])].join(', ')}`,

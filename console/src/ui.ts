@@ -122,3 +122,11 @@ export function slaBadge(metric: string, clock: SlaClock | undefined, now: numbe
 export function badge(label: string, kind: string): HTMLElement {
   return h('span', { class: `badge ${kind}` }, label);
 }
+
+/** When a mail was sent: its Date header (written on the local clock) if it has one, else when the SES emulator took it. */
+export function mailTime(m: { at?: number; headers?: { name: string; value: string }[] }): string {
+  const header = m.headers?.find((x) => x.name.toLowerCase() === 'date')?.value;
+  if (header && !Number.isNaN(Date.parse(header))) return new Date(header).toISOString();
+  if (m.at === undefined) return new Date(0).toISOString();
+  return new Date(m.at < 1e12 ? m.at * 1000 : m.at).toISOString();
+}
