@@ -26,6 +26,7 @@ async function main() {
     sfnPort: port('TICKETFLOW_SFN_PORT', 8083),
     schedulerPort: port('TICKETFLOW_SCHEDULER_PORT', 8084),
     sesPort: port('TICKETFLOW_SES_PORT', 8005),
+    smtpPort: port('TICKETFLOW_SMTP_PORT', 2525),
   });
   const url = runtime.apiUrl;
   const lines = [
@@ -40,6 +41,7 @@ async function main() {
     `  Step Functions  ${runtime.sfnEndpoint}   (aws stepfunctions list-executions --endpoint-url ${runtime.sfnEndpoint} …)`,
     `  Scheduler       ${runtime.schedulerEndpoint}   (aws scheduler list-schedules --endpoint-url ${runtime.schedulerEndpoint})`,
     `  mail out (SES)  ${runtime.sesEndpoint}   (outbox: GET ${runtime.sesEndpoint}/store; viewer: ${runtime.sesEndpoint}/)`,
+    `  mail in (SMTP)  ${runtime.smtpEndpoint}   (replies to notifications; raw kept in ${join(dataDir, 'mail', 'inbound')})`,
     `  local clock     ${url}/_local/clock   now ${runtime.clock.now().toISOString()}; POST {"advance":"P3D"} to move it, {"freeze":true} to stop it${runtime.clock.frozen ? ' (frozen now)' : ''}`,
     '',
     runtime.demoCreated ? `Demo tenant "${DEMO_TENANT}" created.` : `Demo tenant "${DEMO_TENANT}" found (data kept from the last run).`,

@@ -20,6 +20,8 @@ import { CHANGE_FILTERS } from '../shared/store/table-design';
 import { CHANGE_FOLLOWER, TIMER_FUNCTION } from '../shared/function-manifest';
 import { LocalStreamPoller, type StreamHandler } from './streams/local-stream-poller';
 import { LocalServices } from './local-service';
+import { MAIL_RECEIVER } from '../shared/function-manifest';
+import { startSmtpListener, type SesReceiptHandler } from './mail/smtp-listener';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -34,6 +36,8 @@ export interface RuntimeOptions {
   readonly schedulerPort?: number;
   /** The SES emulator, the outbox (`TICKETFLOW_SES_PORT`, default 8005); 0 picks a free one. */
   readonly sesPort?: number;
+  /** Inbound mail over SMTP (`TICKETFLOW_SMTP_PORT`, default 2525); 0 picks a free one. */
+  readonly smtpPort?: number;
   /** Use an already running DynamoDB (tests share one per run) instead of starting one. */
   readonly dynamoEndpoint?: string;
   readonly tableName?: string;
@@ -50,6 +54,9 @@ export interface LocalRuntime {
   readonly schedulerEndpoint: string;
   /** The SES v2 emulator: notifications go here; `GET <sesEndpoint>/store` lists them. */
   readonly sesEndpoint: string;
+  /** Inbound mail: SMTP on 127.0.0.1, handed to the ReceiveMail handler as an SES receipt event. */
+  readonly smtpPort: number;
+  readonly smtpEndpoint: string;
   readonly clock: LocalClock;
   /** The table's stream, feeding the change follower as the AWS event source mapping does. */
   readonly stream: LocalStreamPoller;
@@ -116,6 +123,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       // Notifications go out as in AWS, through SES v2, to the emulator (it keeps our Message-ID).
       [ENV.mailOut]: 'ses',
       [ENV.sesEndpoint]: sesEndpoint,
+      // Inbound mail: the SMTP listener keeps each raw message in this folder (S3 in AWS).
+      [ENV.mailIn]: 'folder',
+      [ENV.inboundMailDir]: join(options.dataDir, 'mail', 'inbound'),
       // Usage per tenant (CONTRACT 8) is counted locally as in AWS: GET /v1/usage shows it.
       [ENV.meterUsage]: 'true',
       AWS_REGION: LOCAL_REGION,
@@ -189,7 +199,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     await changes.start();
     services.add({ name: 'stream', health: async () => changes.health(), stop: () => changes.stop() });
+    // Inbound mail being handled (the SMTP listener's deliveries): settled() waits for them too.
+    const delivering = new Set<Promise<unknown>>();
     const settled = async () => {
+      while (delivering.size) await Promise.allSettled([...delivering]);
       for (;;) {
         await changes.drain();
         await sfn.idle();
@@ -224,6 +237,20 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     await gateway.warm();
     const port = await gateway.listen(options.apiPort);
     services.add({ name: 'api', health: async () => 'ok', stop: () => gateway.close() });
+    const smtp = await startSmtpListener({
+      dir: join(options.dataDir, 'mail', 'inbound'),
+      port: options.smtpPort ?? 2525,
+      handler: async (event) => ((await import(resolve(PROJECT_ROOT, MAIL_RECEIVER.entry))) as { handler: SesReceiptHandler }).handler(event),
+      track: (work) => {
+        delivering.add(work);
+        return work.finally(() => {
+          delivering.delete(work);
+          changes.kick();
+        });
+      },
+      log: (line) => console.error(line),
+    });
+    services.add({ name: 'smtp', health: async () => 'ok', stop: () => smtp.stop() });
     return {
       apiUrl: `http://127.0.0.1:${port}`,
       dynamoEndpoint: endpoint,
@@ -233,6 +260,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       scheduler: timers,
       schedulerEndpoint,
       sesEndpoint,
+      smtpPort: smtp.port,
+      smtpEndpoint: smtp.endpoint,
       clock,
       stream: changes,
       settled,

@@ -16,7 +16,7 @@ export interface Identity {
 
 /** Starts the real local runtime in this test file's process, on the run's shared DynamoDB Local, with a table of its own. */
 export async function startTestRuntime(
-  fixed: { dataDir?: string; tableName?: string; apiPort?: number; sfnPort?: number; schedulerPort?: number; sesPort?: number } = {},
+  fixed: { dataDir?: string; tableName?: string; apiPort?: number; sfnPort?: number; schedulerPort?: number; sesPort?: number; smtpPort?: number } = {},
 ): Promise<LocalRuntime> {
   return startLocalRuntime({
     dataDir: fixed.dataDir ?? mkdtempSync(join(tmpdir(), 'tf-e2e-')),
@@ -25,6 +25,7 @@ export async function startTestRuntime(
     sfnPort: fixed.sfnPort ?? 0,
     schedulerPort: fixed.schedulerPort ?? 0,
     sesPort: fixed.sesPort ?? 0,
+    smtpPort: fixed.smtpPort ?? 0,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: fixed.tableName ?? `e2e-${randomUUID()}`,
   });
