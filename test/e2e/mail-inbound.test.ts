@@ -1,5 +1,7 @@
 import nodemailer from 'nodemailer';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../shared/store/dynamo-client';
+import { DynamoInboundMailLog } from '../../shared/store/dynamo-inbound-mail';
 import { useLocalRuntime } from '../support/api-client';
 import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
 
@@ -20,6 +22,10 @@ interface StoredMail {
 
 const outbox = async (): Promise<StoredMail[]> => ((await (await fetch(`${local.runtime.sesEndpoint}/store`)).json()) as { emails: StoredMail[] }).emails;
 const header = (m: StoredMail, name: string) => m.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+
+/** The recorded outcomes of the tenant's inbound mail (what the console will list), newest first. */
+const outcomes = async () => new DynamoInboundMailLog(documentClient({ endpoint: local.runtime.dynamoEndpoint }), local.runtime.tableName).list(t.tid, 50);
+const lastOutcome = async () => (await outcomes())[0];
 
 let t: TenantFixture;
 const support = () => `support@${t.tid}.example`;
@@ -68,6 +74,14 @@ describe('replies by mail', () => {
     await send(reply);
     const mine = (await comments(tk.id)).filter((c) => c.channel === 'email');
     expect(mine).toHaveLength(1);
+    const recorded = (await outcomes()).slice(0, 2);
+    expect(recorded.map((r) => [r.outcome, r.reason])).toEqual([
+      ['ignored', 'duplicate'],
+      ['accepted', 'reply-by-token'],
+    ]);
+    expect(recorded[1]).toMatchObject({ ticketId: tk.id, action: 'comment', sender: 'alice@acme.example' });
+    // the raw message is kept in the data dir
+    expect(recorded[1]!.rawRef).toMatch(/[\\/]mail[\\/]inbound[\\/][0-9a-f-]{36}\.eml$/);
     expect(mine[0]).toMatchObject({ body: 'The one on floor 2.', channel: 'email', author: { id: 'alice' } });
     // the customer's reply applied the workflow's reply rule (pending → open)
     expect((await t.as('agent').get(`/v1/tickets/${tk.id}`)).body.status).toBe('open');
@@ -84,11 +98,13 @@ describe('replies by mail', () => {
       text: 'Floor 3 actually.',
     });
     expect((await comments(tk.id)).map((c) => c.body)).toContain('Floor 3 actually.');
+    expect(await lastOutcome()).toMatchObject({ outcome: 'accepted', reason: 'reply-by-references' });
 
     // carol (globex) with alice's key in the subject only: refused, nothing added
     const before = (await comments(tk.id)).length;
     await send({ from: 'carol@globex.example', to: support(), subject: `[${tk.key}] me too`, messageId: '<carol-1@globex.example>', text: 'Give me access.' });
     expect((await comments(tk.id)).length).toBe(before);
+    expect(await lastOutcome()).toMatchObject({ outcome: 'refused', reason: 'sender-may-not-see-ticket', ticketId: tk.id, sender: 'carol@globex.example' });
   });
 
   it('refuses mail failing both SPF and DKIM, and ignores an auto-reply without mailing anything back', async () => {
@@ -103,6 +119,7 @@ describe('replies by mail', () => {
       text: 'Forged reply.',
     });
     expect((await comments(tk.id)).length).toBe(before);
+    expect(await lastOutcome()).toMatchObject({ outcome: 'refused', reason: 'spf-and-dkim-failed' });
 
     const sent = (await outbox()).length;
     await send({
@@ -115,6 +132,7 @@ describe('replies by mail', () => {
     });
     expect((await comments(tk.id)).length).toBe(before);
     expect((await outbox()).length).toBe(sent);
+    expect(await lastOutcome()).toMatchObject({ outcome: 'ignored', reason: 'auto-submitted' });
   });
 
   it("a known user's mail with no reference opens a new ticket, channel email", async () => {
@@ -129,6 +147,11 @@ describe('replies by mail', () => {
     const opened = mine.filter((x) => x.subject === 'Scanner jammed');
     expect(opened).toHaveLength(1);
     expect(opened[0]).toMatchObject({ channel: 'email', description: 'Paper everywhere.' });
+    expect(await lastOutcome()).toMatchObject({ outcome: 'accepted', reason: 'new-ticket', action: 'created', ticketId: opened[0]!.id });
+
+    // an unknown sender opens nothing
+    await send({ from: 'stranger@elsewhere.example', to: support(), subject: 'Hello', messageId: '<stranger@elsewhere.example>', text: 'Hi.' });
+    expect(await lastOutcome()).toMatchObject({ outcome: 'refused', reason: 'unknown-sender' });
   });
 
   it('a reply on a closed ticket inside its reopen window reopens it', async () => {
