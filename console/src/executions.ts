@@ -26,6 +26,10 @@ export function stuckReason(x: ExecutionItem | undefined, ticket: Ticket | undef
   return null;
 }
 
+/** Just changed, and its execution not yet woken by the stream: give it a moment before calling it stuck. */
+const catchingUp = (x: ExecutionItem | undefined, ticket: Ticket, now: number) =>
+  now - Date.parse(ticket.updatedAt) < 10_000 && (!x || (x.status === 'RUNNING' && !!x.waitingFor && x.waitingFor !== ticket.category));
+
 const canRepair = (app: App) => ['lead', 'admin'].includes(app.session.role);
 
 async function repair(app: App, ticket: Ticket): Promise<void> {
@@ -59,7 +63,9 @@ export async function renderExecutions(app: App, view: HTMLElement): Promise<voi
         current ? statusBadge(current.status) : h('span', {}, '—'),
         h('span', {}, current?.currentState ?? '—'),
         since ? h('span', {}, time(since), h('br'), h('small', {}, relative(since, now))) : h('span', {}, '—'),
-        reason ? h('span', { class: 'badge stuck', 'data-stuck': 'true' }, `Stuck: ${reason}`) : h('span', { class: 'badge ok' }, 'in line'),
+        reason
+          ? h('span', { class: 'badge stuck', 'data-stuck': 'true' }, `Stuck: ${reason}`)
+          : h('span', { class: 'badge ok' }, catchingUp(current, t, now) ? 'catching up' : 'in line'),
         h(
           'span',
           {},
