@@ -68,6 +68,7 @@ export function buildApp(props: BuildAppProps = {}): TicketflowApp {
     table: stateful.table,
     timers: { scheduleGroupName: stateful.scheduleGroupName, deadLetterQueue: stateful.timerDeadLetterQueue },
     changes: { deadLetterQueue: stateful.changeDeadLetterQueue },
+    mail: { inboundMailBucket: stateful.inboundMailBucket },
     identity: { userPool: stateful.userPool, userPoolClient: stateful.userPoolClient, issuerUrl: stateful.jwtIssuer },
   });
   stateless.addStackDependency(

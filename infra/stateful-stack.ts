@@ -1,7 +1,9 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -32,6 +34,8 @@ export class TicketflowStatefulStack extends Stack {
   readonly timerDeadLetterQueue: sqs.Queue;
   /** Where the stream consumer reports a ticket change it could not follow. */
   readonly changeDeadLetterQueue: sqs.Queue;
+  /** Raw inbound mail as SES's receipt rule stored it (CONTRACT 7: "the raw message is kept"). */
+  readonly inboundMailBucket: s3.Bucket;
   /** The users (retained, deletion-protected): Cognito issues the JWTs the API's authorizer checks. */
   readonly userPool: cognito.UserPool;
   /** The apps' public client: the audience of the API's JWT authorizer. */
@@ -114,6 +118,8 @@ export class TicketflowStatefulStack extends Stack {
 
     // ---- Identity: Cognito issues the JWTs the API's authorizer checks --------------
     // The pool holds the users: a new pool (a new id) would lose them all, so it lives here,
+    this.inboundMailBucket = this.inboundMail();
+
     // retained and deletion-protected, and the stateless stack gets the pool, the client and
     // the issuer by props. The construct ids are those the pool had in the stateless stack,
     // so the logical ids are unchanged (see infra/app.ts on moving a deployed pool).
@@ -199,6 +205,42 @@ export class TicketflowStatefulStack extends Stack {
   }
 
   /**
+  /**
+   * Raw inbound mail: customers' messages, so a customer-managed key SES may encrypt with
+   * (and only for this account's receipt rules), no public access, TLS only, and a year's
+   * retention (lifecycle) — long enough for any reopen window and dispute, not forever.
+   */
+  private inboundMail(): s3.Bucket {
+    const key = new kms.Key(this, 'InboundMailKey', {
+      description: 'Ticketflow inbound raw mail (SES receipt rule → S3)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Encrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const bucket = new s3.Bucket(this, 'InboundMail', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(365), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Written only by the SES receipt rule and read only by the ReceiveMail function; object-level access is in CloudTrail data events, not server access logs.',
+    });
+    return bucket;
+  }
+
    * A dead-letter queue: SQS-managed SSE (no key policy to open to the services that send to
    * it; messages hold ids and coordinates, no ticket text), 14 days (the maximum) to look at
    * and redrive what failed, retained.

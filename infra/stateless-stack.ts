@@ -6,7 +6,9 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { TicketMail } from './constructs/ticket-mail';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteDefinition } from '../shared/http/routes';
 import { routeFunction } from '../shared/function-manifest';
@@ -22,6 +24,8 @@ export interface TicketflowStatelessStackProps extends StackProps {
   readonly timers: { readonly scheduleGroupName: string; readonly deadLetterQueue: sqs.IQueue };
   /** The stream consumer's on-failure destination, from the stateful stack. */
   readonly changes: { readonly deadLetterQueue: sqs.IQueue };
+  /** Raw inbound mail's bucket (stateful stack) and, optionally, which recipients SES accepts. */
+  readonly mail: { readonly inboundMailBucket: s3.IBucket; readonly inboundRecipients?: string[] };
   /**
    * The Cognito user pool, its app client and the JWT issuer (the pool's provider URL), from
    * the stateful stack: the JWT authorizer checks the issuer and the client id (audience).
@@ -59,6 +63,8 @@ export class TicketflowStatelessStack extends Stack {
   readonly timers: TicketTimers;
   /** The table's stream consumer: every effect of a committed ticket change. */
   readonly changes: TicketChangeStream;
+  /** SES both ways: the configuration set and its feedback, the receipt rule and ReceiveMail. */
+  readonly mail: TicketMail;
 
   constructor(scope: Construct, id: string, props: TicketflowStatelessStackProps) {
     super(scope, id, props);
@@ -127,11 +133,15 @@ export class TicketflowStatelessStack extends Stack {
     // ---- Ticket lifecycle: the state machine and its tasks -----------------------------
     this.lifecycle = new TicketLifecycle(this, 'Lifecycle', { table: props.table });
 
+    // ---- Mail: SES out (configuration set, bounces) and in (receipt rule → S3 → Lambda) --
+    this.mail = new TicketMail(this, 'Mail', { table: props.table, ...props.mail });
+
     // ---- The table's stream: every effect of a committed ticket change -----------------
     this.changes = new TicketChangeStream(this, 'Changes', {
       table: props.table,
       timers: this.timers.access,
       deadLetterQueue: props.changes.deadLetterQueue,
+      mailOut: { configurationSetName: this.mail.configurationSet.configurationSetName },
     });
 
     // ---- One function + one route per route table entry ------------------------------

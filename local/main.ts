@@ -35,6 +35,7 @@ async function main() {
     '',
     `  HTTP API        ${url}`,
     `  OpenAPI         ${url}/openapi.json`,
+    `  console         ${url}/console/   (tickets, timelines, executions, clock, outbox, usage)`,
     `  health          ${url}/_local/health`,
     `  tokens          POST ${url}/_local/token`,
     `  DynamoDB Local  ${runtime.dynamoEndpoint}`,

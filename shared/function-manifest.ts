@@ -20,6 +20,8 @@ export interface Capabilities {
   readonly lifecycle?: readonly StateMachineAccess[];
   /** Keeps tickets' schedules: gets the Scheduler configuration and the schedule rights. */
   readonly timers?: true;
+  /** Sends notification mail through SES (MAIL_OUT=ses, the configuration set), `requireMailOut()`. */
+  readonly mailOut?: true;
   /** Receives inbound mail: reads the raw messages SES stored (MAIL_IN, the bucket), `requireMailIn()`. */
   readonly mailIn?: true;
 }
@@ -34,6 +36,8 @@ export type Trigger =
   | { readonly kind: 'table-stream' }
   /** An SES receipt rule's Lambda action, after its S3 action (inbound mail). */
   | { readonly kind: 'ses-receipt' }
+  /** SES delivery feedback (bounces, complaints) through the configuration set's SNS topic. */
+  | { readonly kind: 'ses-feedback' }
   /** Cognito's pre token generation trigger. */
   | { readonly kind: 'cognito-pre-token' };
 
@@ -87,11 +91,20 @@ export const TIMER_FUNCTION: FunctionSpec = {
 export const CHANGE_FOLLOWER: FunctionSpec = {
   id: 'FollowTicketChanges',
   entry: 'functions/changes/follow-ticket-changes.ts',
-  description: "The table's stream consumer: starts, wakes or hands over each changed ticket's execution and brings its schedules in line",
+  description: "The table's stream consumer: starts, wakes or hands over each changed ticket's execution, brings its schedules in line, mails notifications",
   // start: first and successor executions; respond: wake a waiting state. The registry
   // (LIFECYCLE item) and the TIMERS item are written beside the ticket.
-  capabilities: { table: 'readwrite', lifecycle: ['start', 'respond'], timers: true },
+  capabilities: { table: 'readwrite', lifecycle: ['start', 'respond'], timers: true, mailOut: true },
   trigger: { kind: 'table-stream' },
+};
+
+/** Bounces and complaints (CONTRACT 7): recorded on the address, which then gets no more mail. */
+export const MAIL_FEEDBACK: FunctionSpec = {
+  id: 'RecordMailFeedback',
+  entry: 'functions/mail/ses-feedback.ts',
+  description: 'SES configuration set event destination (SNS): permanent bounces and complaints stop mail to the address',
+  capabilities: { table: 'readwrite' },
+  trigger: { kind: 'ses-feedback' },
 };
 
 export const PRE_TOKEN_FUNCTION: FunctionSpec = {
@@ -117,5 +130,6 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   TIMER_FUNCTION,
   CHANGE_FOLLOWER,
   MAIL_RECEIVER,
+  MAIL_FEEDBACK,
   PRE_TOKEN_FUNCTION,
 ];

@@ -109,13 +109,16 @@ export const deps: TicketDeps = {
 
 export const idempotency = new DynamoIdempotencyStore(db, config.tableName, meter);
 
+/** Where bounced and complained addresses are recorded (the SES feedback function) and checked (the mailer). */
+export const mailLedger = new DynamoMailLedger(db, config.tableName, meter);
+
 /** Mail out exists where it is declared (`MAIL_OUT=ses`: in AWS and in `npm start`). */
 const mailDeps: MailDeps | undefined = config.mail
   ? {
       tickets,
       settings,
       users: deps.users,
-      ledger: new DynamoMailLedger(db, config.tableName, meter),
+      ledger: mailLedger,
       sender: new SesMailSender(tracer.captureAWSv3Client(new SESv2Client(config.mail.sesEndpoint ? { endpoint: config.mail.sesEndpoint } : {})), {
         configurationSet: config.mail.configurationSet,
         messageIdDomain: config.mail.messageIdDomain,
@@ -128,8 +131,11 @@ const mailDeps: MailDeps | undefined = config.mail
     }
   : undefined;
 
-/** For the change follower: notifications are mailed only where mail is declared; elsewhere they stay history. */
-export const mail = mailDeps;
+/** For the change follower, which mails notifications: fails the cold start where mail out is not configured. */
+export function requireMailOut(): MailDeps {
+  if (!mailDeps) throw new Error(`${ENV.mailOut} is not configured`);
+  return mailDeps;
+}
 
 /**
  * For functions that drive the lifecycle (its own tasks, the change follower, the

@@ -5,10 +5,11 @@ import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
 import { recordChangeBatch } from '../../shared/observability/metrics';
 import { notificationOf, settingsChangeOf, ticketChangeOf } from '../../shared/store/ticket-stream-records';
-import { deps, mail, requireLifecycle, requireTimers, usage } from '../../shared/wiring';
+import { deps, requireLifecycle, requireMailOut, requireTimers, usage } from '../../shared/wiring';
 import { mailNotifications } from '../../shared/changes/mail-notifications';
 import { dedupeInvocationAs } from '../../shared/usage/invocation-meter';
 
+const mail = requireMailOut();
 const follower = { lifecycle: requireLifecycle(), timers: requireTimers(), ...(usage ? { usage } : {}) };
 
 /**

@@ -1,12 +1,10 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../../shared/config-names';
 import { CHANGE_FOLLOWER } from '../../shared/function-manifest';
 import { CHANGE_FILTERS } from '../../shared/store/table-design';
 import { acknowledgeAtSynth, flattenCfnReference, TicketFunction } from './ticket-function';
@@ -24,6 +22,8 @@ export interface TicketChangeStreamProps {
   readonly timers: TimerAccess;
   /** On-failure destination: where a record that kept failing is reported (stateful stack). */
   readonly deadLetterQueue: sqs.IQueue;
+  /** Notifications are mailed with this SES configuration set (its events report bounces). */
+  readonly mailOut: { readonly configurationSetName: string };
 }
 
 /**
@@ -48,16 +48,8 @@ export class TicketChangeStream extends Construct {
       timers: props.timers,
       // A batch of up to 100 tickets, each a few Step Functions and Scheduler calls.
       timeout: Duration.seconds(60),
-      // Notifications go out through SES v2; SES replaces Message-ID with <id@region.amazonses.com>.
-      environment: { [ENV.mailOut]: 'ses', [ENV.sesMessageIdDomain]: `${Stack.of(this).region}.amazonses.com` },
+      mailOut: props.mailOut,
     });
-    // Tenants send from their own verified support addresses: any identity of this account and region.
-    this.function.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
-      }),
-    );
     this.function.function.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -101,10 +93,6 @@ export class TicketChangeStream extends Construct {
       {
         id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(policy).resolve(props.table.tableStreamArn))}]`,
         reason: "The table's own stream ARN (its label is only known at deploy time).",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
-        reason: "ses:SendEmail from tenants' support addresses: each tenant verifies its own identity, so the set is tenant data, not known at synth.",
       },
     ]);
   }

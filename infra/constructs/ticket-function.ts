@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV } from '../../shared/config-names';
@@ -56,6 +57,10 @@ export interface TicketFunctionProps {
   readonly functionName?: string;
   /** Dead-letter queue for asynchronous invocations that failed after Lambda's retries (sqs:SendMessage on it). */
   readonly deadLetterQueue?: sqs.IQueue;
+  /** Required when the spec declares `mailOut`: the SES configuration set notifications are sent with. */
+  readonly mailOut?: { readonly configurationSetName: string };
+  /** Required when the spec declares `mailIn`: where the receipt rule stores raw mail (read access under the prefix). */
+  readonly mailIn?: { readonly bucket: s3.IBucket; readonly prefix: string };
 }
 
 /**
@@ -75,6 +80,8 @@ export class TicketFunction extends Construct {
     const { capabilities, entry } = props.spec;
     if (capabilities.table !== 'none' && !props.table) throw new Error(`TicketFunction ${id}: table access '${capabilities.table}' needs a table`);
     if (capabilities.timers && !props.timers) throw new Error(`TicketFunction ${id}: declares timers but was given no TimerAccess`);
+    if (capabilities.mailOut && !props.mailOut) throw new Error(`TicketFunction ${id}: declares mailOut but was given no configuration set`);
+    if (capabilities.mailIn && !props.mailIn) throw new Error(`TicketFunction ${id}: declares mailIn but was given no bucket`);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -108,6 +115,18 @@ export class TicketFunction extends Construct {
       environment[ENV.timerTargetArn] = props.timers.targetArn;
       environment[ENV.schedulerRoleArn] = props.timers.schedulerRoleArn;
       environment[ENV.timerDeadLetterArn] = props.timers.deadLetterQueueArn;
+    }
+
+    if (capabilities.mailOut && props.mailOut) {
+      environment[ENV.mailOut] = 'ses';
+      environment[ENV.sesConfigurationSet] = props.mailOut.configurationSetName;
+      // SES replaces Message-ID with <id@<region>.amazonses.com>: the mailer threads on that.
+      environment[ENV.sesMessageIdDomain] = `${Stack.of(this).region}.amazonses.com`;
+    }
+    if (capabilities.mailIn && props.mailIn) {
+      environment[ENV.mailIn] = 's3';
+      environment[ENV.inboundMailBucket] = props.mailIn.bucket.bucketName;
+      environment[ENV.inboundMailPrefix] = props.mailIn.prefix;
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -151,6 +170,8 @@ export class TicketFunction extends Construct {
     }
     if (capabilities.lifecycle && lifecycleArns) this.grantLifecycle(capabilities.lifecycle, lifecycleArns);
     if (capabilities.timers && props.timers) this.grantTimers(props.timers);
+    if (capabilities.mailOut && props.mailOut) this.grantMailOut(props.mailOut.configurationSetName);
+    if (capabilities.mailIn && props.mailIn) this.grantMailIn(props.mailIn.bucket, props.mailIn.prefix);
 
     this.acknowledgeFindings(capabilities, props.table);
   }
@@ -169,6 +190,37 @@ export class TicketFunction extends Construct {
       }),
     );
     table.encryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
+  }
+
+  /** ses:SendEmail from the tenants' verified identities, with this configuration set (so bounces are reported). */
+  private grantMailOut(configurationSetName: string): void {
+    const stack = Stack.of(this);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+          stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSetName }),
+        ],
+      }),
+    );
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+      reason: "ses:SendEmail from tenants' support addresses: each tenant verifies its own identity, so the set is tenant data, not known at synth.",
+    });
+  }
+
+  /** s3:GetObject on the raw messages under the receipt rule's prefix, and decrypt with the bucket's key: nothing else. */
+  private grantMailIn(bucket: s3.IBucket, prefix: string): void {
+    const objects = bucket.arnForObjects(`${prefix}*`);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
+    bucket.encryptionKey?.grantDecrypt(this.role);
+    acknowledgeAtSynth(this.role.node.findChild('DefaultPolicy'), () => [
+      {
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(objects))}]`,
+        reason: 'The raw messages SES stored under the receipt rule prefix: one object per inbound mail, named by its SES message id.',
+      },
+    ]);
   }
 
   private grantLifecycle(access: readonly StateMachineAccess[], arns: StateMachineArns): void {

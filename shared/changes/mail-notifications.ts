@@ -6,10 +6,10 @@
 import { sendNotification, type MailDeps, type NotificationEvent } from '../mail/outbound/send-notification';
 
 export async function mailNotifications(
-  deps: MailDeps | undefined,
+  deps: MailDeps,
   events: readonly (NotificationEvent & { recordId: string })[],
 ): Promise<{ sent: number; failures: { recordId: string; tenantId: string; error: Error }[] }> {
-  if (!deps || events.length === 0) return { sent: 0, failures: [] };
+  if (events.length === 0) return { sent: 0, failures: [] };
   const outcomes = await Promise.all(
     events.map(async (e) => {
       try {

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 
 export interface RawMailStore {
@@ -26,8 +27,23 @@ export class FolderRawMailStore implements RawMailStore {
   }
 }
 
+/** In AWS: the object the receipt rule's S3 action wrote under `<prefix><messageId>`. */
+export class S3RawMailStore implements RawMailStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+  ) {}
+
+  async read(sesMessageId: string) {
+    if (!SAFE_ID.test(sesMessageId)) throw new Error('invalid SES message id');
+    const key = `${this.prefix}${sesMessageId}`;
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return { raw: Buffer.from(await out.Body!.transformToByteArray()), ref: `s3://${this.bucket}/${key}` };
+  }
+}
+
 export function rawMailStore(mailIn: NonNullable<Config['mailIn']>): RawMailStore {
   if (mailIn.store === 'folder') return new FolderRawMailStore(mailIn.dir);
-  // TODO(mail-in): the S3 adapter needs @aws-sdk/client-s3, not a dependency yet (no npm install in this change).
-  throw new Error(`MAIL_IN=s3 (bucket ${mailIn.bucket}) is declared but the S3 raw-mail reader is not built yet`);
+  return new S3RawMailStore(new S3Client({}), mailIn.bucket, mailIn.prefix);
 }

@@ -66,7 +66,8 @@ describe('the lifecycle execution follows the ticket', () => {
     expect(view).toMatchObject({ status: 'RUNNING', generation: 1, previousExecutions: [] });
     // named from key, tenant and id: the ticket is found at a glance in the CLI and console
     expect(view.executionArn).toContain(`:execution:ticketflow-ticket-lifecycle:${tk.key}--life--${tk.id}`);
-    expect(view.consoleUrl).toBe(`https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${view.executionArn}`);
+    // locally the console link opens the local console's execution page (in AWS: the Step Functions console)
+    expect(view.consoleUrl).toBe(`${runtime.apiUrl}/console/#/executions/${view.executionArn}`);
     await move(tk.id, 'open');
     await waitingIn(tk.id, 'InProgress');
     await move(tk.id, 'pending');

@@ -65,8 +65,8 @@ describe('npx cdk synth (real bundling)', () => {
 
   it('bundles every function as a minified ESM file with a source map, AWS SDK left external', () => {
     const stateless = bundles(template('TicketflowStateless'));
-    // + the timer function and the table's stream consumer
-    expect(stateless.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 2);
+    // + the timer function, the table's stream consumer and the two mail functions (in, feedback)
+    expect(stateless.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 4);
     // the pre token generation trigger, with the user pool
     const stateful = bundles(template('TicketflowStateful'));
     expect(stateful.size).toBe(1);
@@ -152,6 +152,9 @@ describe('npx cdk synth (real bundling)', () => {
       TIMER_TARGET_ARN: `arn:aws:lambda:eu-west-1:123456789012:function:${TIMER_FUNCTION_NAME}`,
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/TicketflowStateless-TimersSchedulerRole',
       TIMER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:123456789012:TicketflowStateful-TimerDeadLetterQueue',
+      // the stream consumer also mails: the configuration set CDK names
+      MAIL_OUT: 'ses',
+      SES_CONFIGURATION_SET: 'TicketflowStateless-MailNotifications',
     };
     expect(timer.Properties.Environment.Variables.SCHEDULE_GROUP).toBe(TIMER_SCHEDULE_GROUP_NAME);
     const saved = Object.fromEntries(Object.keys(sample).map((k) => [k, process.env[k]]));

@@ -16,9 +16,11 @@ const source = (entry: string) => readFileSync(join(ROOT, entry), 'utf8');
  */
 describe('the function manifest', () => {
   it('lists every route, every lifecycle task, the timer, the stream consumer and the Cognito trigger, once each', () => {
-    expect(FUNCTIONS.length).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 4);
+    expect(FUNCTIONS.length).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 5);
     expect(new Set(FUNCTIONS.map((f) => f.id)).size).toBe(FUNCTIONS.length);
-    expect(new Set(FUNCTIONS.map((f) => f.trigger.kind))).toEqual(new Set(['http', 'lifecycle-task', 'schedule-target', 'table-stream', 'ses-receipt', 'cognito-pre-token']));
+    expect(new Set(FUNCTIONS.map((f) => f.trigger.kind))).toEqual(
+      new Set(['http', 'lifecycle-task', 'schedule-target', 'table-stream', 'ses-receipt', 'ses-feedback', 'cognito-pre-token']),
+    );
   });
 
   it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s wires exactly the capabilities it declares', (_id, spec) => {
@@ -26,6 +28,7 @@ describe('the function manifest', () => {
     expect(/\brequireLifecycle\(\)/.test(code), 'requireLifecycle() ⇔ lifecycle').toBe(spec.capabilities.lifecycle !== undefined);
     expect(/\brequireTimers\(\)/.test(code), 'requireTimers() ⇔ timers').toBe(spec.capabilities.timers === true);
     expect(/\brequireMailIn\(\)/.test(code), 'requireMailIn() ⇔ mailIn').toBe(spec.capabilities.mailIn === true);
+    expect(/\brequireMailOut\(\)/.test(code), 'requireMailOut() ⇔ mailOut').toBe(spec.capabilities.mailOut === true);
     // No table access: the handler does not even load the wiring (which needs TABLE_NAME).
     if (spec.capabilities.table === 'none') expect(code).not.toMatch(/shared\/wiring/);
   });

@@ -26,9 +26,10 @@ const ENVIRONMENT = vi.hoisted(() => {
     TIMER_TARGET_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:fire-timer',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/ticketflow-scheduler',
     TIMER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:123456789012:ticketflow-timer-dlq',
+    MAIL_OUT: 'ses',
   };
   Object.assign(process.env, environment, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-  for (const name of ['DYNAMODB_ENDPOINT', 'SFN_ENDPOINT', 'SCHEDULER_ENDPOINT']) delete process.env[name];
+  for (const name of ['DYNAMODB_ENDPOINT', 'SFN_ENDPOINT', 'SCHEDULER_ENDPOINT', 'SES_ENDPOINT']) delete process.env[name];
   return environment;
 });
 const { handler } = await import('../../../functions/changes/follow-ticket-changes');

@@ -1,0 +1,24 @@
+import type { SNSEvent } from 'aws-lambda';
+import { recordDeliveryFeedback, type SesFeedback } from '../../shared/mail/outbound/delivery-feedback';
+import { instrumented } from '../../shared/observability/instrumented';
+import { logger } from '../../shared/observability/logger';
+import { deps, mailLedger } from '../../shared/wiring';
+
+/**
+ * SES configuration set → SNS → here: bounces and complaints stop mail to the address.
+ * Idempotent (a suppression is a put), so SNS's at-least-once delivery is harmless.
+ */
+export const handler = instrumented(async (event: SNSEvent): Promise<void> => {
+  for (const record of event.Records) {
+    let feedback: SesFeedback;
+    try {
+      feedback = JSON.parse(record.Sns.Message) as SesFeedback;
+    } catch {
+      logger.warn('SES feedback that is not JSON ignored');
+      continue;
+    }
+    const outcome = await recordDeliveryFeedback(mailLedger, feedback, deps.clock.now());
+    // counts only: addresses are personal data
+    logger.info('SES feedback', { suppressed: outcome.suppressed.length, ignored: outcome.ignored });
+  }
+});
