@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-design';
+import { GLOBAL_SECONDARY_INDEXES, LIST_INDEX_PROJECTION, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-design';
 import { PRE_TOKEN_FUNCTION } from '../shared/function-manifest';
 import { TicketFunction } from './constructs/ticket-function';
 import { TIMER_SCHEDULE_GROUP_NAME } from './constructs/ticket-timers';
@@ -79,7 +79,8 @@ export class TicketflowStatefulStack extends Stack {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
+        // keys only: a list reads its page's tickets with one BatchGetItem (table-design.ts)
+        projectionType: dynamodb.ProjectionType[LIST_INDEX_PROJECTION],
       });
     }
 

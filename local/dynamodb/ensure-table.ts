@@ -7,15 +7,23 @@ import {
   DescribeTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type CreateTableCommandInput,
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-design';
+import {
+  GLOBAL_SECONDARY_INDEXES,
+  LIST_INDEX_PROJECTION,
+  TABLE_KEYS,
+  TABLE_SCHEMA_VERSION,
+  TTL_ATTRIBUTE,
+  type IndexDesign,
+} from '../../shared/store/table-design';
 
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(client: DynamoDBClient, tableName: string, log: (line: string) => void = console.log): Promise<void> {
   let table = await describe(client, tableName);
   if (!table) {
     try {
@@ -36,14 +44,54 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   await waitActive(client, tableName);
 
-  // A persisted local table from an older design would fail later with a confusing
-  // "index not found"; say what is wrong now instead.
+  // A persisted local table from an older design (schema 1: ALL-projected list indexes)
+  // is migrated in place: each index that differs is dropped and rebuilt from the items.
   table = await describe(client, tableName);
-  const present = new Set((table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-  const missing = GLOBAL_SECONDARY_INDEXES.filter((i) => !present.has(i.name)).map((i) => i.name);
-  if (missing.length > 0) {
-    throw new Error(`Table ${tableName} exists but lacks GSI(s) ${missing.join(', ')}; delete the local data directory to recreate it.`);
+  const present = new Map((table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i]));
+  const stale = GLOBAL_SECONDARY_INDEXES.filter((i) => {
+    const found = present.get(i.name);
+    return !found || found.Projection?.ProjectionType !== LIST_INDEX_PROJECTION || found.KeySchema?.[0]?.AttributeName !== i.partitionKey;
+  });
+  const extra = [...present.keys()].filter((name) => name && !GLOBAL_SECONDARY_INDEXES.some((i) => i.name === name));
+  if (stale.length === 0 && extra.length === 0) return;
+  log(
+    `Table ${tableName} has list indexes of an older design; migrating it to schema ${TABLE_SCHEMA_VERSION} ` +
+      `(${LIST_INDEX_PROJECTION} indexes: ${[...stale.map((i) => i.name), ...extra].join(', ')}). Items are kept; this runs once.`,
+  );
+  for (const name of [...extra, ...stale.filter((i) => present.has(i.name)).map((i) => i.name)]) {
+    await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }] }));
+    await waitIndexes(client, tableName, (indexes) => !indexes.some((i) => i.IndexName === name));
   }
+  for (const index of stale) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [{ Create: indexInput(index) }],
+      }),
+    );
+    await waitIndexes(client, tableName, (indexes) => indexes.some((i) => i.IndexName === index.name && i.IndexStatus === 'ACTIVE'));
+  }
+  log(`Table ${tableName} is at schema ${TABLE_SCHEMA_VERSION}.`);
+}
+
+function indexInput(index: IndexDesign) {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: LIST_INDEX_PROJECTION },
+  };
+}
+
+async function waitIndexes(client: DynamoDBClient, tableName: string, done: (indexes: NonNullable<TableDescription['GlobalSecondaryIndexes']>) => boolean) {
+  for (let i = 0; i < 600; i++) {
+    if (done((await describe(client, tableName))?.GlobalSecondaryIndexes ?? [])) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Table ${tableName}: index migration did not finish in 120 s`);
 }
 
 function createTableInput(tableName: string): CreateTableCommandInput {
@@ -60,14 +108,7 @@ function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES.map((index) => ({
-      IndexName: index.name,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    })),
+    GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES.map(indexInput),
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   };
 }

@@ -1,7 +1,15 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { invalid, StaleWrite } from '../domain/errors';
-import type { Page, PageRequest, TicketChange, TicketQuery, TicketStore } from '../domain/ports';
+import type { Page, PageRequest, TicketChange, TicketListIndex, TicketQuery, TicketStore } from '../domain/ports';
 import type { ThirdPartyWait } from '../domain/third-party';
 import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
 import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
@@ -10,13 +18,28 @@ import { keys, LIST_INDEXES } from './table-design';
 /** A filtered list reads at most this many index pages per request, so a page's cost stays bounded. */
 const MAX_QUERY_ROUNDS = 5;
 
-const FILTER_PATHS: Record<keyof TicketQuery['filters'], string[]> = {
-  status: ['status'],
-  category: ['category'],
-  assignee: ['assignee'],
-  org: ['requester', 'org'],
-  requesterId: ['requester', 'id'],
+type FilterField = keyof TicketQuery['filters'];
+
+const FIELD: Record<FilterField, (t: Ticket) => string | null> = {
+  status: (t) => t.status,
+  category: (t) => t.category,
+  assignee: (t) => t.assignee,
+  org: (t) => t.requester.org,
+  requesterId: (t) => t.requester.id,
 };
+
+/** The condition an index's partition stands for, re-checked on the ticket as read. */
+const OWN_FILTER: Record<TicketListIndex, (value: string) => Partial<Record<FilterField, string>>> = {
+  all: () => ({}),
+  status: (value) => ({ status: value }),
+  category: (value) => ({ category: value }),
+  assignee: (value) => ({ assignee: value }),
+  org: (value) => ({ org: value }),
+  requester: (value) => ({ requesterId: value }),
+};
+
+const matches = (ticket: Ticket, wanted: Partial<Record<FilterField, string>>) =>
+  Object.entries(wanted).every(([field, value]) => FIELD[field as FilterField](ticket) === value);
 
 export class DynamoTicketStore implements TicketStore {
   constructor(
@@ -97,17 +120,10 @@ export class DynamoTicketStore implements TicketStore {
       [index.partitionKey]: partition,
       [index.sortKey]: () => true,
     });
-    const names: Record<string, string> = { '#ipk': index.partitionKey };
-    const values: Record<string, unknown> = { ':ipk': partition };
-    const conditions: string[] = [];
-    Object.entries(query.filters).forEach(([field, value], i) => {
-      const path = FILTER_PATHS[field as keyof TicketQuery['filters']].map((part, j) => {
-        names[`#f${i}_${j}`] = part;
-        return `#f${i}_${j}`;
-      });
-      values[`:f${i}`] = value;
-      conditions.push(`${path.join('.')} = :f${i}`);
-    });
+    // The indexes project keys only: each round is one Query for the next keys and one
+    // BatchGetItem of those tickets, checked against the index's own value (the index may
+    // lag the ticket) and the further filters. Without further filters that is one round.
+    const wanted: Partial<Record<keyof TicketQuery['filters'], string>> = { ...query.filters, ...OWN_FILTER[query.index](query.value) };
     const items: Ticket[] = [];
     for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < query.limit; round++) {
       const out = await this.db.send(
@@ -115,9 +131,8 @@ export class DynamoTicketStore implements TicketStore {
           TableName: this.tableName,
           IndexName: index.name,
           KeyConditionExpression: '#ipk = :ipk',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: { '#ipk': index.partitionKey },
+          ExpressionAttributeValues: { ':ipk': partition },
           ScanIndexForward: false,
           Limit: query.limit - items.length,
           ExclusiveStartKey: startKey,
@@ -125,11 +140,32 @@ export class DynamoTicketStore implements TicketStore {
         }),
       );
       reportCapacity(this.onCapacity, 'listTickets', 'read', out.ConsumedCapacity);
-      items.push(...(out.Items ?? []).map((i) => withoutKeys<Ticket>(i)));
+      const found = await this.fetchTickets((out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
+      items.push(...found.filter((t) => matches(t, wanted)));
       startKey = out.LastEvaluatedKey as Record<string, string> | undefined;
       if (!startKey) break;
     }
     return { items, nextCursor: encodeCursor(startKey) };
+  }
+
+  /** The tickets of a page, in the order of their keys (one BatchGetItem; at most 100 keys). */
+  private async fetchTickets(itemKeys: { pk: string; sk: string }[]): Promise<Ticket[]> {
+    if (itemKeys.length === 0) return [];
+    const byKey = new Map<string, Record<string, unknown>>();
+    let pending: Record<string, unknown>[] | undefined = itemKeys;
+    for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
+      const out: BatchGetCommandOutput = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } }, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      reportCapacity(this.onCapacity, 'listTicketsFetch', 'read', out.ConsumedCapacity);
+      for (const item of out.Responses?.[this.tableName] ?? []) byKey.set(`${String(item.pk)}|${String(item.sk)}`, item);
+      pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    if (pending && pending.length > 0) throw new Error('BatchGetItem left keys unprocessed');
+    return itemKeys.flatMap((k) => {
+      const item = byKey.get(`${k.pk}|${k.sk}`);
+      return item ? [withoutKeys<Ticket>(item)] : [];
+    });
   }
 
   async countInStatus(tenantId: string, status: string): Promise<number> {

@@ -26,8 +26,13 @@
  *              | pk T#<tid>#INBOX, sk "<receivedAt>#<sha256>" (every inbound mail's outcome, for the console)
  *
  * List indexes: one GSI per list filter, all sorted newest-first by
- * `<createdAt>#<ticketId>`, so a page is one Query whose cost does not depend
- * on the tenant's size.
+ * `<createdAt>#<ticketId>`, so a page is one Query (plus one BatchGetItem of the
+ * page's tickets) whose cost does not depend on the tenant's size. Only the ticket
+ * item carries index keys (history, comments and every other item are in no index),
+ * and the indexes project keys only: a write that changes no index key (a comment,
+ * a field edit, an automation's bookkeeping) writes no index at all, a transition
+ * rewrites only the status (and, when the category changes, the category) entry,
+ * and each index entry is a few hundred bytes (1 WCU, not the ticket's size).
  */
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
@@ -73,6 +78,14 @@ export const LIST_INDEXES = {
 export type ListIndexName = keyof typeof LIST_INDEXES;
 
 export const GLOBAL_SECONDARY_INDEXES: readonly IndexDesign[] = Object.values(LIST_INDEXES);
+
+/**
+ * What every list index projects: its keys only (the list reads the page's tickets with
+ * one BatchGetItem). Version 1 of the design projected ALL, so every ticket write
+ * rewrote six copies of the ticket; the local table is migrated on start when it differs.
+ */
+export const LIST_INDEX_PROJECTION = 'KEYS_ONLY' as const;
+export const TABLE_SCHEMA_VERSION = 2;
 
 /** TTL attribute (epoch seconds). DynamoDB Local never deletes, so readers filter on it too. */
 export const TTL_ATTRIBUTE = 'expiresAt';

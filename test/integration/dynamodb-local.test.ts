@@ -4,10 +4,12 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -108,11 +110,62 @@ describe('DynamoDB Local', () => {
       projection: i.Projection?.ProjectionType,
     }));
     expect(indexes.sort((a, b) => a.name!.localeCompare(b.name!))).toEqual(
-      GLOBAL_SECONDARY_INDEXES.map((i) => ({ ...i, projection: 'ALL' })).sort((a, b) => a.name.localeCompare(b.name)),
+      GLOBAL_SECONDARY_INDEXES.map((i) => ({ ...i, projection: 'KEYS_ONLY' })).sort((a, b) => a.name.localeCompare(b.name)),
     );
 
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }));
     expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: TTL_ATTRIBUTE, TimeToLiveStatus: 'ENABLED' });
+    client.destroy();
+  });
+
+  it('migrates a table of schema 1 (ALL-projected list indexes) in place, keeping its items, and says so', { timeout: 120_000 }, async () => {
+    const client = localDynamoClient(endpoint);
+    const table = uniqueTable('schema1');
+    const attributes = [...new Set(['pk', 'sk', ...GLOBAL_SECONDARY_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey])])];
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: attributes.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES.map((i) => ({
+          IndexName: i.name,
+          KeySchema: [
+            { AttributeName: i.partitionKey, KeyType: 'HASH' },
+            { AttributeName: i.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+    const all = GLOBAL_SECONDARY_INDEXES[0]!;
+    const item = { pk: { S: 'T#t1#TK#1' }, sk: { S: 'TICKET' }, [all.partitionKey]: { S: 'T#t1#TICKETS' }, [all.sortKey]: { S: '2026#1' } };
+    await client.send(new PutItemCommand({ TableName: table, Item: item }));
+    const lines: string[] = [];
+    await ensureTable(client, table, (line) => lines.push(line));
+    expect(lines.join('\n')).toMatch(/migrating it to schema 2/);
+
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    expect(new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => `${i.IndexName} ${i.Projection?.ProjectionType}`))).toEqual(
+      new Set(GLOBAL_SECONDARY_INDEXES.map((i) => `${i.name} KEYS_ONLY`)),
+    );
+    const found = await client.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: all.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': all.partitionKey },
+        ExpressionAttributeValues: { ':p': { S: 'T#t1#TICKETS' } },
+      }),
+    );
+    expect(found.Items?.map((i) => i.pk?.S)).toEqual(['T#t1#TK#1']);
+    lines.length = 0;
+    await ensureTable(client, table, (line) => lines.push(line));
+    expect(lines).toEqual([]);
     client.destroy();
   });
 
