@@ -22,7 +22,7 @@ export const handler = instrumented(async (event: SESEvent): Promise<ReceiveOutc
       spam: receipt.spamVerdict.status,
       virus: receipt.virusVerdict.status,
     };
-    const outcome = await receiveMail(receiver, { raw, verdicts, recipients: receipt.recipients, rawRef: ref });
+    const outcome = await receiveMail(receiver, { raw, verdicts, recipients: receipt.recipients, rawRef: ref, rawId: mail.messageId });
     logger.info('inbound mail', {
       sesMessageId: mail.messageId,
       outcome: outcome.outcome,

@@ -110,7 +110,17 @@ export interface Comment {
   readonly author: { readonly id: string; readonly role: string; readonly email: string | null };
   readonly channel: Channel;
   readonly createdAt: string;
-  readonly attachments: readonly { name: string; size: number; contentType: string }[];
+  readonly attachments: readonly CommentAttachment[];
+  /** A reply by mail: the sha256 of its Message-ID, so a redelivery after a crash finds the comment it already wrote. */
+  readonly sourceMessageKey?: string;
+}
+
+/** A file kept with a comment; `id` (mail attachments) names the raw message and the part: `<raw message id>/<n>`. */
+export interface CommentAttachment {
+  readonly id?: string;
+  readonly name: string;
+  readonly size: number;
+  readonly contentType: string;
 }
 
 export type HistoryEventType =

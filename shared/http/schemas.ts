@@ -296,7 +296,14 @@ export const CommentSchema = z
     author: z.object({ id: z.string(), role: z.string(), email: z.string().nullable() }),
     channel: z.enum(['portal', 'api', 'email']),
     createdAt: isoTime,
-    attachments: z.array(z.object({ name: z.string(), size: z.number(), contentType: z.string() })),
+    attachments: z.array(
+      z.object({
+        id: z.string().optional().describe('extension: mail attachments, `<raw message id>/<part>` (the bytes stay in the kept raw message)'),
+        name: z.string(),
+        size: z.number(),
+        contentType: z.string(),
+      }),
+    ),
   })
   .meta({ id: 'Comment' });
 

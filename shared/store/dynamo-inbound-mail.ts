@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { InboundMailLog, InboundRecord, MailboxRegistry } from '../mail/inbound/receive-ports';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { InboundClaim, InboundMailLog, InboundPlan, InboundRecord, MailboxRegistry } from '../mail/inbound/receive-ports';
 import { ignoreCapacity, reportCapacity, type CapacityListener } from './dynamo-client';
 import { keys } from './table-design';
 
@@ -53,7 +53,10 @@ export class DynamoMailboxRegistry implements MailboxRegistry {
   }
 }
 
-/** Per tenant: a claim item per Message-ID (conditional put) and the list of every delivery's outcome. */
+/** How long a delivery holds a `processing` claim before another delivery may take over (a crashed Lambda, a killed process). */
+const LEASE_MS = 5 * 60_000;
+
+/** Per tenant: a claim item per Message-ID (conditional put; `processing` under a lease, then `done`) and the list of every delivery's outcome. */
 export class DynamoInboundMailLog implements InboundMailLog {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -61,26 +64,79 @@ export class DynamoInboundMailLog implements InboundMailLog {
     private readonly onCapacity: CapacityListener = ignoreCapacity,
   ) {}
 
-  async claim(tenantId: string, messageKey: string, at: string): Promise<boolean> {
+  async claim(tenantId: string, messageKey: string, at: string, plan: InboundPlan): Promise<InboundClaim> {
+    const now = Date.parse(at);
+    const key = keys.inboundClaim(tenantId, messageKey);
     try {
       const out = await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.inboundClaim(tenantId, messageKey), entity: 'inboundClaim', claimedAt: at },
+          Item: { ...key, entity: 'inboundClaim', state: 'processing', claimedAt: at, lockedUntil: now + LEASE_MS, plan },
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
       reportCapacity(this.onCapacity, 'claimInbound', 'write', out.ConsumedCapacity);
-      return true;
+      return { state: 'claimed', retaken: false, plan };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    // Taken before: done, leased by a live delivery, or left `processing` by a crash or a failure.
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET lockedUntil = :until, retakenAt = :at',
+          ConditionExpression: '#state = :processing AND lockedUntil < :now',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':processing': 'processing', ':now': now, ':until': now + LEASE_MS, ':at': at },
+          ReturnValues: 'ALL_NEW',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      reportCapacity(this.onCapacity, 'retakeInbound', 'write', out.ConsumedCapacity);
+      // Claims written before plans existed carry none: a fresh plan then (they predate this code's crashes).
+      return { state: 'claimed', retaken: true, plan: (out.Attributes?.plan as InboundPlan | undefined) ?? plan };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const existing = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
+    reportCapacity(this.onCapacity, 'readInboundClaim', 'read', existing.ConsumedCapacity);
+    if (!existing.Item) return this.claim(tenantId, messageKey, at, plan);
+    // Claims from before the `state` attribute were written once the work was done.
+    return existing.Item.state === 'processing' ? { state: 'busy' } : { state: 'done' };
   }
 
-  async unclaim(tenantId: string, messageKey: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.inboundClaim(tenantId, messageKey) }));
+  async complete(tenantId: string, messageKey: string, at: string): Promise<void> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.inboundClaim(tenantId, messageKey),
+        UpdateExpression: 'SET #state = :done, doneAt = :at REMOVE lockedUntil',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':done': 'done', ':at': at },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    reportCapacity(this.onCapacity, 'completeInbound', 'write', out.ConsumedCapacity);
+  }
+
+  async release(tenantId: string, messageKey: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.inboundClaim(tenantId, messageKey),
+          UpdateExpression: 'SET lockedUntil = :zero',
+          ConditionExpression: '#state = :processing',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':processing': 'processing', ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async record(entry: InboundRecord): Promise<void> {

@@ -5,7 +5,7 @@ import { actorOf, NO_AUTOMATION, slaClock, type Channel, type Requester, type Ti
 import type { TicketType } from '../domain/workflow';
 import type { TicketDeps } from './deps';
 import { withLiveSla } from '../sla/ticket-sla';
-import { notificationsOnCreate } from './notifications';
+import { notificationsOnCreate, type NotificationDraft } from './notifications';
 import { loadTenant } from './tenant-context';
 
 export interface CreateTicketInput {
@@ -20,7 +20,19 @@ export interface CreateTicketInput {
   readonly requester?: string;
 }
 
-export async function createTicket(deps: TicketDeps, caller: TenantCaller, input: CreateTicketInput, links: Ticket['links'] = []): Promise<Ticket> {
+/** Inbound mail: the id fixed by the message's claim (a redelivery finds it), and a notice instead of the `created` one. */
+export interface CreateTicketOptions {
+  readonly id?: string;
+  readonly notices?: (ticket: Ticket) => NotificationDraft[];
+}
+
+export async function createTicket(
+  deps: TicketDeps,
+  caller: TenantCaller,
+  input: CreateTicketInput,
+  links: Ticket['links'] = [],
+  options: CreateTicketOptions = {},
+): Promise<Ticket> {
   if (caller.role !== 'customer' && !isStaff(caller.role)) throw forbidden();
   const tenant = await loadTenant(deps.settings, caller.tenantId);
   const requester = await resolveRequester(deps, caller, input.requester);
@@ -33,7 +45,7 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
   const severity = input.severity ?? 'medium';
   const priority = input.priority ?? 'normal';
   const ticket: Ticket = {
-    id: deps.ids.next(),
+    id: options.id ?? deps.ids.next(),
     key: `${tenant.settings.keyPrefix}-${number}`,
     subject: input.subject,
     description: input.description,
@@ -64,7 +76,12 @@ export async function createTicket(deps: TicketDeps, caller: TenantCaller, input
     automation: NO_AUTOMATION,
   };
   const actor = actorOf(caller);
-  const notices = notificationsOnCreate(ticket, tenant).map((n) => ({ ...n, id: deps.ids.next(), at: now, version: 1 }));
+  const notices = (options.notices ?? ((t: Ticket) => notificationsOnCreate(t, tenant)))(ticket).map((n) => ({
+    ...n,
+    id: deps.ids.next(),
+    at: now,
+    version: 1,
+  }));
   await deps.tickets.create(caller.tenantId, {
     ticket,
     events: [

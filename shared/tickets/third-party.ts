@@ -19,7 +19,7 @@ import {
   type ThirdPartyWait,
   type ThirdPartyWaitView,
 } from '../domain/third-party';
-import { actorOf, type Ticket } from '../domain/ticket';
+import { actorOf, type Channel, type CommentAttachment, type Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
 import { findVisibleTicket } from './find-visible-ticket';
 import { mutateTicket, type Decision, type MutationRequest } from './mutate-ticket';
@@ -123,6 +123,31 @@ export async function answerThirdParty(
 ): Promise<{ state: ThirdPartyWaitView['state'] }> {
   const ref = parseCallbackToken(token);
   if (!ref) throw notFound('Callback');
+  return answerWait(deps, ref, input, (wait) => secretMatches(ref.secret, wait.secretHash));
+}
+
+/** An answer to a wait: by the callback (channel `api`) or by a reply to the request mail (channel `email`). */
+export interface ThirdPartyAnswer {
+  readonly message: string;
+  readonly outcome: ThirdPartyOutcome;
+  readonly channel?: Channel;
+  readonly attachments?: readonly CommentAttachment[];
+  readonly sourceMessageKey?: string;
+}
+
+/**
+ * The answer's effect, once the caller authenticated it for this tenant, ticket and wait (the
+ * callback's secret; a mail's reply token and sender), which `authentic` checks on the wait read:
+ * an internal comment by role `third-party`; `solved` and `needs-info` end the wait and apply the
+ * workflow's third-party-reply rule. The same answer twice adds one comment; an ended or expired
+ * wait is `gone` (410). A wait that does not exist or fails `authentic` is not found.
+ */
+export async function answerWait(
+  deps: TicketDeps,
+  ref: { readonly tenantId: string; readonly ticketId: string; readonly waitId: string },
+  input: ThirdPartyAnswer,
+  authentic: (wait: ThirdPartyWait) => boolean,
+): Promise<{ state: ThirdPartyWaitView['state'] }> {
   const caller = systemCaller(ref.tenantId);
   const digest = answerDigest(input.outcome, input.message);
   // The wait changes only with its ticket (one transaction that bumps the ticket's version),
@@ -132,7 +157,7 @@ export async function answerThirdParty(
     // (read together, a wait from before a racing answer could meet the ticket from after it).
     const ticket = await deps.tickets.get(ref.tenantId, ref.ticketId);
     const wait = await deps.tickets.getWait(ref.tenantId, ref.ticketId, ref.waitId);
-    if (!wait || !ticket || !secretMatches(ref.secret, wait.secretHash)) throw notFound('Callback');
+    if (!wait || !ticket || !authentic(wait)) throw notFound('Callback');
     const now = deps.clock.now();
     if (wait.answers.includes(digest)) return { state: waitState(wait, ticket.category, now) };
     const assignee = ticket.assignee ? await deps.users.get(ref.tenantId, ticket.assignee) : null;
@@ -157,7 +182,7 @@ function answerDecision(
   tenant: TenantContext,
   caller: TenantCaller,
   now: Date,
-  input: { message: string; outcome: ThirdPartyOutcome },
+  input: ThirdPartyAnswer,
   digest: string,
   notify: string | null,
 ): Decision {
@@ -182,7 +207,16 @@ function answerDecision(
           ]
         : []),
     ],
-    comments: [{ body: input.message, visibility: 'internal', author: { ...author, email: wait.email }, channel: 'api', attachments: [] }],
+    comments: [
+      {
+        body: input.message,
+        visibility: 'internal',
+        author: { ...author, email: wait.email },
+        channel: input.channel ?? 'api',
+        attachments: input.attachments ?? [],
+        ...(input.sourceMessageKey ? { sourceMessageKey: input.sourceMessageKey } : {}),
+      },
+    ],
     waits: [{ ...wait, answers: [...wait.answers, digest], ...(settles ? { state: 'answered' as const, answeredAt: now.toISOString() } : {}) }],
   };
   if (!settles) return answer;

@@ -1,7 +1,7 @@
 import { DomainError, forbidden, invalid, workflowRefused } from '../domain/errors';
 import { isStaff, systemCaller, type TenantCaller } from '../domain/identity';
 import type { Priority, Severity } from '../domain/settings';
-import { actorOf, type Channel, type CommentVisibility, type Ticket } from '../domain/ticket';
+import { actorOf, type Channel, type CommentAttachment, type CommentVisibility, type Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
 import { mutateTicket, type Decision, type MutationRequest } from './mutate-ticket';
 import { combine, enterStatus } from './status-change';
@@ -11,10 +11,25 @@ const requireStaff = (caller: TenantCaller) => {
   if (!isStaff(caller.role)) throw forbidden('Only support staff may do this.');
 };
 
-const publicComment = (caller: TenantCaller, body: string, visibility: CommentVisibility = 'public', channel: Channel = 'api'): Decision => ({
+const publicComment = (
+  caller: TenantCaller,
+  body: string,
+  visibility: CommentVisibility = 'public',
+  channel: Channel = 'api',
+  source: Pick<CommentInput, 'attachments' | 'sourceMessageKey'> = {},
+): Decision => ({
   patch: {},
   events: [{ type: 'comment-added', actor: actorOf(caller), visibility }],
-  comments: [{ body, visibility, author: { id: caller.sub, role: caller.role, email: caller.email }, channel, attachments: [] }],
+  comments: [
+    {
+      body,
+      visibility,
+      author: { id: caller.sub, role: caller.role, email: caller.email },
+      channel,
+      attachments: source.attachments ?? [],
+      ...(source.sourceMessageKey ? { sourceMessageKey: source.sourceMessageKey } : {}),
+    },
+  ],
 });
 
 export function submitTicket(deps: TicketDeps, req: MutationRequest) {
@@ -109,13 +124,16 @@ export interface CommentInput {
   readonly visibility?: CommentVisibility;
   /** Where it came from (`email`: a reply by mail); default `api`. */
   readonly channel?: Channel;
+  /** A reply by mail: its attachments and the sha256 of its Message-ID. */
+  readonly attachments?: readonly CommentAttachment[];
+  readonly sourceMessageKey?: string;
 }
 
 export function addComment(deps: TicketDeps, req: MutationRequest, input: CommentInput) {
   const visibility = input.visibility ?? 'public';
   if (visibility === 'internal' && !isStaff(req.caller.role)) throw forbidden('Customers post public comments only.');
   return mutateTicket(deps, req, (ticket, tenant, now) => {
-    const comment = publicComment(req.caller, input.body, visibility, input.channel);
+    const comment = publicComment(req.caller, input.body, visibility, input.channel, input);
     if (req.caller.role !== 'customer') return comment;
     // Seed 000: a closed ticket "can be reopened within 30 days if the customer responds".
     if (ticket.category === 'closed') return combine(comment, reopening(ticket, tenant, req.caller, now));

@@ -63,7 +63,9 @@ export async function listTickets(deps: TicketDeps, caller: TenantCaller, filter
 
 export async function listComments(deps: TicketDeps, caller: TenantCaller, idOrKey: string, page: PageRequest): Promise<Page<Comment>> {
   const ticket = await getTicket(deps, caller, idOrKey);
-  return deps.tickets.listComments(caller.tenantId, ticket.id, page, isStaff(caller.role));
+  const out = await deps.tickets.listComments(caller.tenantId, ticket.id, page, isStaff(caller.role));
+  // The Message-ID hash of a reply by mail is bookkeeping for staff, not shown to customers.
+  return isStaff(caller.role) ? out : { ...out, items: out.items.map(({ sourceMessageKey: _s, ...c }) => c) };
 }
 
 export async function listHistory(deps: TicketDeps, caller: TenantCaller, idOrKey: string, page: PageRequest): Promise<Page<HistoryEvent>> {

@@ -44,12 +44,14 @@ export type MailKind =
   | 'monitoring-ended'
   | 'third-party-answer'
   | 'third-party-request'
+  | 'follow-up-opened'
   | 'other';
 
 /** The kind of mail a notification event's reason asks for. */
 export function mailKindOf(reason: string): MailKind {
   const head = reason.split(':')[0]!;
   if (head === 'third-party-request') return 'third-party-request';
+  if (head === 'follow-up-opened') return 'follow-up-opened';
   if (head.startsWith('third-party-')) return 'third-party-answer';
   return (
     (['created', 'status', 'comment', 'reopened', 'escalated', 'sla-warning', 'sla-breach', 'monitoring-ended'] as const).find((k) => k === head) ?? 'other'
@@ -78,6 +80,10 @@ const PHRASES: Record<Locale, Phrasebook> = {
           'Reply to this e-mail with your answer: it reaches our team directly.',
         ],
       }),
+      'follow-up-opened': (f) => ({
+        headline: `We opened ${f.key} for your message`,
+        lines: [`Your ticket ${f.detail} was closed; we opened ${f.key} "${f.subject}" for your message (linked to ${f.detail}).`],
+      }),
       other: (f) => ({ headline: `Update on ${f.key}`, lines: [`"${f.subject}" — ${f.statusLabel}.`] }),
     },
   },
@@ -104,6 +110,10 @@ const PHRASES: Record<Locale, Phrasebook> = {
           `We hebben uw hulp nodig bij ons ticket ${f.key} "${f.subject}" (uw referentie ${f.detail}).`,
           'Beantwoord deze e-mail: uw antwoord komt direct bij ons team.',
         ],
+      }),
+      'follow-up-opened': (f) => ({
+        headline: `We hebben ${f.key} geopend voor uw bericht`,
+        lines: [`Uw ticket ${f.detail} was gesloten; we hebben ${f.key} "${f.subject}" geopend voor uw bericht (gekoppeld aan ${f.detail}).`],
       }),
       other: (f) => ({ headline: `Update over ${f.key}`, lines: [`"${f.subject}" — ${f.statusLabel}.`] }),
     },
@@ -137,6 +147,10 @@ const PHRASES: Record<Locale, Phrasebook> = {
           `Nous avons besoin de votre aide pour notre ticket ${f.key} « ${f.subject} » (votre référence ${f.detail}).`,
           'Répondez à cet e-mail : votre réponse parvient directement à notre équipe.',
         ],
+      }),
+      'follow-up-opened': (f) => ({
+        headline: `Nous avons ouvert ${f.key} pour votre message`,
+        lines: [`Votre ticket ${f.detail} était fermé ; nous avons ouvert ${f.key} « ${f.subject} » pour votre message (lié à ${f.detail}).`],
       }),
       other: (f) => ({ headline: `Mise à jour de ${f.key}`, lines: [`« ${f.subject} » — ${f.statusLabel}.`] }),
     },
