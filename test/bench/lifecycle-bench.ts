@@ -9,14 +9,14 @@ import type { LocalRuntime } from '../../local/runtime';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-type Step = { as: 'agent' | 'customer'; post: string; body?: object; method?: 'PATCH' };
+export type Step = { as: 'agent' | 'customer'; post: string; body?: object; method?: 'PATCH' };
 const go = (to: string): Step => ({ as: 'agent', post: 'transitions', body: { to } });
 const reply: Step = { as: 'customer', post: 'comments', body: { body: 'here you are' } };
 const confirm: Step = { as: 'customer', post: 'close' };
 const assign: Step = { as: 'agent', post: '', method: 'PATCH', body: { assignee: 'agent' } };
 
 /** A typical life per preset: the seed's main path, one customer round trip, confirmed or closed. */
-const TYPICAL: Record<string, { create?: object; steps: Step[] }> = {
+export const TYPICAL: Record<string, { create?: object; steps: Step[] }> = {
   default: { steps: [go('open'), go('pending'), reply, go('solved'), confirm] },
   boltrics: { steps: [go('016-READY'), assign, go('020-ASSIGNED'), go('030-ANALYSIS'), go('035-INFO-NEEDED'), reply, go('045-TEST-CUSTOMER'), confirm] },
   'jira-partner': { steps: [go('en-cours'), go('en-attente-client'), reply, go('resolue'), confirm] },

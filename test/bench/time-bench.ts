@@ -22,14 +22,22 @@ export async function timeBench(runtime: LocalRuntime, openTickets: number): Pro
     body: JSON.stringify({ workflow: 'default', timezone: 'Europe/Amsterdam', contacts: { teamLead: 'lead@bench.example' } }),
   });
   const started = performance.now();
-  for (let i = 0; i < openTickets; i++) {
-    const res = await fetch(`${url}/v1/tickets`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${customer}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ subject: `open ${i}`, priority: i % 3 === 0 ? 'high' : 'normal', severity: i % 2 ? 'high' : 'low' }),
-    });
-    await res.arrayBuffer();
-  }
+  // eight at a time: the figure is the advance, not the creation
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < openTickets) {
+        const i = next++;
+        const res = await fetch(`${url}/v1/tickets`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${customer}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ subject: `open ${i}`, priority: i % 3 === 0 ? 'high' : 'normal', severity: i % 2 ? 'high' : 'low' }),
+        });
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`create: ${res.status}`);
+      }
+    }),
+  );
   await runtime.settled();
   const created = (performance.now() - started) / 1000;
   const before = runtime.scheduler.metrics().scheduleInvocations;
@@ -42,6 +50,17 @@ export async function timeBench(runtime: LocalRuntime, openTickets: number): Pro
   if (!res.ok) throw new Error(`clock: ${res.status}`);
   const seconds = (performance.now() - t0) / 1000;
   const fired = runtime.scheduler.metrics().scheduleInvocations - before;
+  if (process.env.BENCH_JSON) {
+    console.log(
+      JSON.stringify({
+        openTickets,
+        advance: 'P30D',
+        seconds: Math.round(seconds * 10) / 10,
+        schedulesFired: fired,
+        createSeconds: Math.round(created * 10) / 10,
+      }),
+    );
+  }
   return [
     `advance P30D with ${openTickets} open tickets: ${seconds.toFixed(1)} s (${fired} schedules fired, plus the executions' weekly re-reads); creating them took ${created.toFixed(1)} s`,
   ];
@@ -59,7 +78,8 @@ const runtime = await startLocalRuntime({
   seedDemo: false,
 });
 try {
-  console.log((await timeBench(runtime, Number(process.env.BENCH_OPEN_TICKETS ?? 1000))).join('\n'));
+  const lines = await timeBench(runtime, Number(process.env.BENCH_OPEN_TICKETS ?? 1000));
+  if (!process.env.BENCH_JSON) console.log(lines.join('\n'));
 } finally {
   await runtime.stop();
   rmSync(dataDir, { recursive: true, force: true });
