@@ -64,6 +64,7 @@ async function consoleCaller(req: IncomingMessage, verify: Verify): Promise<Cons
 
 const ExecutionQuery = z.strictObject({ arn: z.string().regex(/^arn:aws:states:[^:]+:\d+:execution:[^:]+:[A-Za-z0-9_-]{1,80}$/, 'an execution ARN') });
 const SchedulesQuery = z.strictObject({ ticket: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a ticket id') });
+const InboxQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).optional() });
 
 function parseQuery<T>(req: IncomingMessage, schema: z.ZodType<T>): { value: T } | { problem: LocalAnswer } {
   const query = Object.fromEntries(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
@@ -163,7 +164,8 @@ const sesStoreUrl = () => (process.env.SES_ENDPOINT ? `${process.env.SES_ENDPOIN
 /**
  * `GET /_local/executions` (every execution of the caller's tenant), `GET /_local/execution?arn=`
  * (one, with the states it went through), `GET /_local/schedules?ticket=` (a ticket's pending
- * schedules), `GET /_local/outbox` (mail the tenant sent, when the SES emulator runs) and
+ * schedules), `GET /_local/outbox` (mail the tenant sent, when the SES emulator runs),
+ * `GET /_local/inbox?limit=` (the outcomes of the tenant's inbound mail, newest first) and
  * `GET /_local/console` (what the console can show). Staff tokens only; tenant from the token.
  */
 export function consoleRoutes(
@@ -256,6 +258,16 @@ export function consoleRoutes(
       const from = settings?.supportAddress?.toLowerCase();
       const items = (store.emails ?? []).filter((m) => from && (m.from ?? '').toLowerCase().includes(from));
       return { status: 200, body: { items } };
+    }),
+    'GET /_local/inbox': scoped(async (req, caller) => {
+      const query = parseQuery(req, InboxQuery);
+      if ('problem' in query) return query.problem;
+      const { config } = await import('../shared/wiring');
+      const { documentClient } = await import('../shared/store/dynamo-client');
+      const { DynamoInboundMailLog } = await import('../shared/store/dynamo-inbound-mail');
+      const log = new DynamoInboundMailLog(documentClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}), config.tableName);
+      // What happened to each message (outcome, reason, ticket, sender), never its text.
+      return { status: 200, body: { items: await log.list(caller.tid, query.value.limit ?? 50) } };
     }),
   };
 }

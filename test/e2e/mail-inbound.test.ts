@@ -1,7 +1,6 @@
 import nodemailer from 'nodemailer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../shared/store/dynamo-client';
-import { DynamoInboundMailLog } from '../../shared/store/dynamo-inbound-mail';
+import type { InboundRecord } from '../../shared/mail/inbound/receive-ports';
 import { useLocalRuntime } from '../support/api-client';
 import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
 
@@ -18,14 +17,19 @@ interface StoredMail {
   destination: { to: string[] };
   subject: string;
   headers?: { name: string; value: string }[];
+  body: { text?: string };
 }
 
 const outbox = async (): Promise<StoredMail[]> => ((await (await fetch(`${local.runtime.sesEndpoint}/store`)).json()) as { emails: StoredMail[] }).emails;
 const header = (m: StoredMail, name: string) => m.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
 
-/** The recorded outcomes of the tenant's inbound mail (what the console will list), newest first. */
-const outcomes = async () => new DynamoInboundMailLog(documentClient({ endpoint: local.runtime.dynamoEndpoint }), local.runtime.tableName).list(t.tid, 50);
-const lastOutcome = async () => (await outcomes())[0];
+/** The recorded outcomes of the tenant's inbound mail, newest first, as the console lists them (`GET /_local/inbox`, staff token). */
+const outcomes = async (of: TenantFixture = t): Promise<InboundRecord[]> => {
+  const r = await of.as('agent').get('/_local/inbox?limit=50');
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.items;
+};
+const lastOutcome = async (of: TenantFixture = t) => (await outcomes(of))[0];
 
 let t: TenantFixture;
 const support = () => `support@${t.tid}.example`;
@@ -51,8 +55,14 @@ async function ticketWithQuestion(subject: string) {
   return { tk, asked: asked! };
 }
 
-const comments = async (id: string) =>
-  (await t.as('agent').get(`/v1/tickets/${id}/comments`)).body.items as { body: string; channel: string; author: { id: string } }[];
+interface CommentView {
+  body: string;
+  channel: string;
+  visibility: string;
+  author: { id: string; role: string; email: string | null };
+  attachments: { id?: string; name: string; size: number; contentType: string }[];
+}
+const comments = async (id: string, of: TenantFixture = t) => (await of.as('agent').get(`/v1/tickets/${id}/comments?limit=100`)).body.items as CommentView[];
 
 describe('replies by mail', () => {
   beforeAll(async () => {
@@ -169,5 +179,124 @@ describe('replies by mail', () => {
     const now = (await t.as('agent').get(`/v1/tickets/${tk.id}`)).body;
     expect(now).toMatchObject({ status: 'open', category: 'active' });
     expect((await comments(tk.id)).at(-1)).toMatchObject({ body: 'It smokes again.', channel: 'email' });
+  });
+});
+
+describe('replies by mail: attachments, third parties, after the reopen window', () => {
+  it('a reply with a PDF keeps it on the comment (name, type, size; the bytes stay in the kept raw message)', async () => {
+    const { tk, asked } = await ticketWithQuestion('With a log file');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    await send({
+      from: 'alice@acme.example',
+      to: asked.replyTo[0],
+      subject: `Re: ${asked.subject}`,
+      messageId: '<with-pdf@acme.example>',
+      text: 'The log is attached.',
+      attachments: [{ filename: 'printer-log.pdf', content: pdf, contentType: 'application/pdf' }],
+    });
+    const mine = (await comments(tk.id)).filter((c) => c.channel === 'email');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      body: 'The log is attached.',
+      attachments: [{ name: 'printer-log.pdf', contentType: 'application/pdf', size: pdf.length }],
+    });
+    // the attachment names the raw message it is kept in, and its part
+    const recorded = await lastOutcome();
+    expect(recorded).toMatchObject({ outcome: 'accepted', reason: 'reply-by-token', ticketId: tk.id });
+    const rawId = recorded!.rawRef
+      .split(/[\\/]/)
+      .at(-1)!
+      .replace(/\.eml$/, '');
+    expect(mine[0]!.attachments[0]!.id).toBe(`${rawId}/0`);
+    // the customer sees the attachment too, but not the message bookkeeping
+    const hers = (await t.as('alice').get(`/v1/tickets/${tk.id}/comments`)).body.items.filter((c: CommentView) => c.channel === 'email');
+    expect(hers[0]).toMatchObject({ attachments: [{ name: 'printer-log.pdf' }] });
+    expect(hers[0]).not.toHaveProperty('sourceMessageKey');
+  });
+
+  it("boltrics: the vendor's replies to the request mail have the callback's effect; after the wait ended they are refused", async () => {
+    const v = await tenantOnPreset(local.api, 'mail-tp', 'boltrics');
+    const tk = (await v.as('alice').post('/v1/tickets', { subject: 'Posting fails in BC', channel: 'portal' })).body;
+    await local.runtime.settled();
+    for (const to of ['016-READY', '030-ANALYSIS']) expect((await v.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to })).status).toBe(200);
+    const wait = await v.as('agent').post(`/v1/tickets/${tk.id}/third-party`, {
+      party: 'Microsoft',
+      reference: 'SR-0042',
+      email: 'vendor@partner.example',
+      to: '099-MICROSOFT',
+    });
+    expect(wait.status, JSON.stringify(wait.body)).toBe(201);
+    await local.runtime.settled();
+    const request = (await outbox()).find((m) => m.destination.to.includes('vendor@partner.example') && m.subject.includes(`[${tk.key}]`));
+    expect(request, 'the request went to the vendor').toBeDefined();
+    const replyTo = request!.replyTo[0]!;
+    const thirdParty = async () => (await comments(tk.id, v)).filter((c) => c.author.role === 'third-party');
+
+    // someone else on the vendor's thread: refused, nothing added
+    await send({ from: 'alice@acme.example', to: replyTo, subject: `Re: ${request!.subject}`, messageId: '<not-vendor@acme.example>', text: 'Solved.' });
+    expect(await lastOutcome(v)).toMatchObject({ outcome: 'refused', reason: 'sender-not-third-party', ticketId: tk.id });
+
+    // an update keeps the wait
+    await send({
+      from: 'Vendor <vendor@partner.example>',
+      to: replyTo,
+      subject: `Re: ${request!.subject}`,
+      messageId: '<vendor-1@partner.example>',
+      inReplyTo: header(request!, 'Message-ID'),
+      references: header(request!, 'References'),
+      text: 'We reproduced it.\n\n> We need your help with our ticket',
+    });
+    expect(await lastOutcome(v)).toMatchObject({ outcome: 'accepted', reason: 'third-party-update', action: 'third-party-answer', ticketId: tk.id });
+    expect((await v.as('agent').get(`/v1/tickets/${tk.id}`)).body.status).toBe('099-MICROSOFT');
+
+    // "Solved" on the first line, threaded by the request's thread root alone: back to 030-ANALYSIS
+    await send({
+      from: 'vendor@partner.example',
+      to: `support@${v.tid}.example`,
+      subject: `RE: ${request!.subject}`,
+      messageId: '<vendor-2@partner.example>',
+      references: header(request!, 'References'),
+      text: 'Solved.\nFixed in CU 24.3.',
+    });
+    expect(await lastOutcome(v)).toMatchObject({ outcome: 'accepted', reason: 'third-party-solved', ticketId: tk.id });
+    expect((await v.as('agent').get(`/v1/tickets/${tk.id}`)).body.status).toBe('030-ANALYSIS');
+    expect((await thirdParty()).map((c) => [c.visibility, c.channel, c.author.email, c.body])).toEqual([
+      ['internal', 'email', 'vendor@partner.example', 'We reproduced it.'],
+      ['internal', 'email', 'vendor@partner.example', 'Solved.\nFixed in CU 24.3.'],
+    ]);
+    expect((await v.as('agent').get(`/v1/tickets/${tk.id}/third-party`)).body.items[0].state).toBe('answered');
+    // the customer sees none of it
+    expect((await v.as('alice').get(`/v1/tickets/${tk.id}/comments`)).body.items).toEqual([]);
+
+    // the wait ended: a later reply is refused (the callback's 410), nothing added
+    await send({
+      from: 'vendor@partner.example',
+      to: replyTo,
+      subject: `Re: ${request!.subject}`,
+      messageId: '<vendor-3@partner.example>',
+      text: 'One more thing.',
+    });
+    expect(await lastOutcome(v)).toMatchObject({ outcome: 'refused', reason: 'wait-ended', ticketId: tk.id });
+    expect(await thirdParty()).toHaveLength(2);
+  });
+
+  it('after the reopen window a reply opens a linked new ticket, and the sender is told so', async () => {
+    const { tk, asked } = await ticketWithQuestion('Closed for good');
+    expect((await t.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to: 'solved', resolution: 'fixed' })).status).toBe(200);
+    expect((await t.as('alice').post(`/v1/tickets/${tk.id}/close`)).status).toBe(200);
+    await local.runtime.settled();
+    const closed = (await t.as('agent').get(`/v1/tickets/${tk.id}`)).body;
+    expect(closed.reopenableUntil).not.toBeNull();
+    expect((await local.api.request('POST', '/_local/clock', { body: { advance: 'P31D' } })).status).toBe(200);
+    await local.runtime.settled();
+    await send({ from: 'alice@acme.example', to: asked.replyTo[0], subject: `Re: ${asked.subject}`, messageId: '<late@acme.example>', text: 'It is back.' });
+    const recorded = await lastOutcome();
+    expect(recorded).toMatchObject({ outcome: 'accepted', reason: 'closed-after-reopen-window', action: 'created-linked' });
+    const opened = (await t.as('agent').get(`/v1/tickets/${recorded!.ticketId}`)).body;
+    expect(opened).toMatchObject({ channel: 'email', description: 'It is back.', links: [{ type: 'related', ticketId: tk.id, key: tk.key }] });
+    expect((await t.as('agent').get(`/v1/tickets/${tk.id}`)).body).toMatchObject({ status: closed.status, links: [{ ticketId: opened.id, key: opened.key }] });
+    const told = (await outbox()).filter((m) => m.subject.includes(`[${opened.key}]`) && m.destination.to.includes('alice@acme.example'));
+    expect(told.map((m) => m.subject)).toEqual([`[${opened.key}] We opened ${opened.key} for your message`]);
+    expect(told[0]!.body.text).toContain(`Your ticket ${tk.key} was closed; we opened ${opened.key}`);
   });
 });
