@@ -11,15 +11,45 @@ interface Mail {
   readonly headers?: { name: string; value: string }[];
 }
 
+/** One inbound mail's outcome (`GET /_local/inbox`): what happened, never its text. */
+interface Received {
+  readonly receivedAt: string;
+  readonly outcome: string;
+  readonly reason: string;
+  readonly sender: string | null;
+  readonly ticketKey: string | null;
+}
+
+/** The tenant's inbound mail, newest first, as received. */
+async function receivedSection(app: App): Promise<Node[]> {
+  const answer = await app.session.get<{ items: Received[] }>('/_local/inbox');
+  if (!answer.ok) return [h('h2', {}, 'Received'), h('p', { class: 'empty' }, `No inbox: ${problemText(answer.body)}`)];
+  return [
+    h('h2', {}, 'Received'),
+    table(
+      'Received',
+      ['Received', 'From', 'Outcome', 'Ticket'],
+      answer.body.items.map((r) => [
+        h('span', {}, when(r.receivedAt)),
+        h('span', {}, r.sender ?? ''),
+        h('span', {}, `${r.outcome}: ${r.reason}`),
+        h('span', {}, r.ticketKey ?? ''),
+      ]),
+      'No mail received yet.',
+    ),
+  ];
+}
+
 export async function renderOutbox(app: App, view: HTMLElement): Promise<void> {
   const heading = h('h1', { tabindex: -1 }, 'Outbox');
+  const received = await receivedSection(app);
   if (!app.config.outbox) {
-    clear(view, heading, h('p', { class: 'empty', 'data-testid': 'no-outbox' }, 'No outbox: the SES emulator (127.0.0.1:8005) is not running.'));
+    clear(view, heading, h('p', { class: 'empty', 'data-testid': 'no-outbox' }, 'No outbox: the SES emulator (127.0.0.1:8005) is not running.'), ...received);
     return;
   }
   const answer = await app.session.get<{ items: Mail[] }>('/_local/outbox');
   if (!answer.ok) {
-    clear(view, heading, h('p', { class: 'empty', 'data-testid': 'no-outbox' }, `No outbox: ${problemText(answer.body)}`));
+    clear(view, heading, h('p', { class: 'empty', 'data-testid': 'no-outbox' }, `No outbox: ${problemText(answer.body)}`), ...received);
     return;
   }
   const mails = [...answer.body.items].sort((a, b) => Date.parse(mailTime(b)) - Date.parse(mailTime(a)));
@@ -37,5 +67,6 @@ export async function renderOutbox(app: App, view: HTMLElement): Promise<void> {
       ]),
       'No mail sent yet.',
     ),
+    ...received,
   );
 }

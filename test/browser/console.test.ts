@@ -193,6 +193,8 @@ describe('local console', () => {
 
     const agent = await open('agent', '/outbox');
     await agent.getByRole('heading', { level: 1, name: 'Outbox' }).waitFor();
+    // inbound mail outcomes (GET /_local/inbox) under it, as "received"
+    await agent.getByRole('heading', { level: 2, name: 'Received' }).waitFor();
     if (features.outbox) {
       // what the tenant mailed, and in the ticket's timeline the mail sent about it
       const mail = agent
