@@ -53,8 +53,12 @@ export class DynamoMailboxRegistry implements MailboxRegistry {
   }
 }
 
-/** How long a delivery holds a `processing` claim before another delivery may take over (a crashed Lambda, a killed process). */
-const LEASE_MS = 5 * 60_000;
+/**
+ * How long a delivery holds a `processing` claim before another delivery may take over (a crashed
+ * Lambda, a killed process): longer than ReceiveMail's 30 s timeout, shorter than the spacing of
+ * Lambda's asynchronous retries (about 1 and 2 minutes), so a retry after a crash finds it free.
+ */
+const LEASE_MS = 45_000;
 
 /** Per tenant: a claim item per Message-ID (conditional put; `processing` under a lease, then `done`) and the list of every delivery's outcome. */
 export class DynamoInboundMailLog implements InboundMailLog {

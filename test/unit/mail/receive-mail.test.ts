@@ -3,7 +3,7 @@ import { InboundBusy, receiveMail, thirdPartyOutcomeOf, type ReceiveMailDeps } f
 import type { InboundClaim, InboundMailLog, InboundPlan, InboundRecord } from '../../../shared/mail/inbound/receive-ports';
 import { aTicket, fakeDeps } from '../fakes';
 
-const LEASE_MS = 5 * 60_000;
+const LEASE_MS = 45_000;
 
 /** receiveMail with in-memory ports: the paths the e2e suite does not reach cheaply. The log keeps DynamoInboundMailLog's claim semantics. */
 class MemoryInbound implements InboundMailLog {
