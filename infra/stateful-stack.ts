@@ -118,9 +118,9 @@ export class TicketflowStatefulStack extends Stack {
     );
 
     // ---- Identity: Cognito issues the JWTs the API's authorizer checks --------------
-    // The pool holds the users: a new pool (a new id) would lose them all, so it lives here,
     this.inboundMailBucket = this.inboundMail();
 
+    // The pool holds the users: a new pool (a new id) would lose them all, so it lives here,
     // retained and deletion-protected, and the stateless stack gets the pool, the client and
     // the issuer by props. The construct ids are those the pool had in the stateless stack,
     // so the logical ids are unchanged (see infra/app.ts on moving a deployed pool).
@@ -206,7 +206,6 @@ export class TicketflowStatefulStack extends Stack {
   }
 
   /**
-  /**
    * Raw inbound mail: customers' messages, so a customer-managed key SES may encrypt with
    * (and only for this account's receipt rules), no public access, TLS only, and a year's
    * retention (lifecycle) — long enough for any reopen window and dispute, not forever.
@@ -242,6 +241,7 @@ export class TicketflowStatefulStack extends Stack {
     return bucket;
   }
 
+  /**
    * A dead-letter queue: SQS-managed SSE (no key policy to open to the services that send to
    * it; messages hold ids and coordinates, no ticket text), 14 days (the maximum) to look at
    * and redrive what failed, retained.
