@@ -95,9 +95,9 @@ export async function createTicket(
 
 async function resolveRequester(deps: TicketDeps, caller: TenantCaller, requested: string | undefined): Promise<Requester> {
   if (requested === undefined || (requested === caller.sub && caller.role === 'customer'))
-    return { id: caller.sub, email: caller.email, org: caller.org, locale: caller.locale };
+    return { id: caller.sub, email: caller.email, org: caller.org, ...(caller.locale ? { locale: caller.locale } : {}) };
   if (!isStaff(caller.role)) throw forbidden('Only staff may open a ticket on behalf of someone else.');
   const user = await deps.users.get(caller.tenantId, requested);
   if (!user) throw invalid('Unknown requester.', [{ path: 'requester', message: 'no user with this id in the directory' }]);
-  return { id: user.id, email: user.email, org: user.org, locale: user.locale };
+  return { id: user.id, email: user.email, org: user.org, ...(user.locale ? { locale: user.locale } : {}) };
 }

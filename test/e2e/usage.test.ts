@@ -75,9 +75,13 @@ describe('usage', () => {
       transitions: 4,
       // the transition's comment, the internal one and the customer's
       comments: 3,
-      emailsSent: 0,
       emailsReceived: 0,
     });
+    // every mail the tenant sent, as the SES emulator received them, counted once each
+    const store = (await (await fetch(`${local.runtime.sesEndpoint}/store`)).json()) as { emails: { from: string }[] };
+    const sentByA = store.emails.filter((m) => m.from === 'support@usage-a.example').length;
+    expect(sentByA).toBeGreaterThan(0);
+    expect(usageA.counters.emailsSent).toBe(sentByA);
     // Step Functions state transitions: exactly what the local engine entered for this tenant
     expect(usageA.counters.stateTransitions).toBe(await stateTransitionsOf('usage-a'));
     expect(usageA.counters.stateTransitions).toBeGreaterThan(0);
