@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRecord } from '../../shared/mail/inbound/receive-ports';
 import { useLocalRuntime } from '../support/api-client';
+import { askMicrosoftByMail, headerOf, readOutbox } from '../support/outbox';
 import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
 
 /**
@@ -10,18 +11,8 @@ import { tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
  */
 const local = useLocalRuntime();
 
-interface StoredMail {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[] };
-  subject: string;
-  headers?: { name: string; value: string }[];
-  body: { text?: string };
-}
-
-const outbox = async (): Promise<StoredMail[]> => ((await (await fetch(`${local.runtime.sesEndpoint}/store`)).json()) as { emails: StoredMail[] }).emails;
-const header = (m: StoredMail, name: string) => m.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+const outbox = () => readOutbox(local.runtime.sesEndpoint);
+const header = headerOf;
 
 /** The recorded outcomes of the tenant's inbound mail, newest first, as the console lists them (`GET /_local/inbox`, staff token). */
 const outcomes = async (of: TenantFixture = t): Promise<InboundRecord[]> => {
@@ -216,17 +207,7 @@ describe('replies by mail: attachments, third parties, after the reopen window',
 
   it("boltrics: the vendor's replies to the request mail have the callback's effect; after the wait ended they are refused", async () => {
     const v = await tenantOnPreset(local.api, 'mail-tp', 'boltrics');
-    const tk = (await v.as('alice').post('/v1/tickets', { subject: 'Posting fails in BC', channel: 'portal' })).body;
-    await local.runtime.settled();
-    for (const to of ['016-READY', '030-ANALYSIS']) expect((await v.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to })).status).toBe(200);
-    const wait = await v.as('agent').post(`/v1/tickets/${tk.id}/third-party`, {
-      party: 'Microsoft',
-      reference: 'SR-0042',
-      email: 'vendor@partner.example',
-      to: '099-MICROSOFT',
-    });
-    expect(wait.status, JSON.stringify(wait.body)).toBe(201);
-    await local.runtime.settled();
+    const { tk } = await askMicrosoftByMail(v, () => local.runtime.settled());
     const request = (await outbox()).find((m) => m.destination.to.includes('vendor@partner.example') && m.subject.includes(`[${tk.key}]`));
     expect(request, 'the request went to the vendor').toBeDefined();
     const replyTo = request!.replyTo[0]!;

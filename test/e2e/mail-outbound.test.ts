@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useLocalRuntime } from '../support/api-client';
+import { askMicrosoftByMail, headerOf, readOutbox } from '../support/outbox';
 import { tenantOnPreset } from '../support/tenant-fixture';
 
 /**
@@ -9,18 +10,8 @@ import { tenantOnPreset } from '../support/tenant-fixture';
  */
 const local = useLocalRuntime();
 
-interface StoredMail {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-  headers?: { name: string; value: string }[];
-}
-
-const outbox = async (): Promise<StoredMail[]> => ((await (await fetch(`${local.runtime.sesEndpoint}/store`)).json()) as { emails: StoredMail[] }).emails;
-const header = (m: StoredMail, name: string) => m.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+const outbox = () => readOutbox(local.runtime.sesEndpoint);
+const header = headerOf;
 const mailsAbout = async (key: string) => (await outbox()).filter((m) => m.subject.includes(`[${key}]`));
 
 describe('notifications by mail', () => {
@@ -89,17 +80,7 @@ describe('notifications by mail', () => {
 
   it('a third-party request with an address goes to the vendor on its own thread, with its own reply token', async () => {
     const t = await tenantOnPreset(local.api, 'mail-vendor', 'boltrics');
-    const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Posting fails', channel: 'portal' })).body;
-    await local.runtime.settled();
-    for (const to of ['016-READY', '030-ANALYSIS']) expect((await t.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to })).status).toBe(200);
-    const asked = await t.as('agent').post(`/v1/tickets/${tk.id}/third-party`, {
-      party: 'Microsoft',
-      reference: 'SR-0042',
-      email: 'vendor@partner.example',
-      to: '099-MICROSOFT',
-    });
-    expect(asked.status).toBe(201);
-    await local.runtime.settled();
+    const { tk, asked } = await askMicrosoftByMail(t, () => local.runtime.settled());
     const mails = await mailsAbout(tk.key);
     const toVendor = mails.filter((m) => m.destination.to.includes('vendor@partner.example'));
     expect(toVendor).toHaveLength(1);
