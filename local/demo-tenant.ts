@@ -1,6 +1,7 @@
 import type { TenantCaller } from '../shared/domain/identity';
 import type { DirectoryUser } from '../shared/domain/ports';
 import type { TicketDeps } from '../shared/tickets/deps';
+import type { MailboxRegistry } from '../shared/mail/inbound/receive-ports';
 import { putSettings, putUser } from '../shared/admin/tenant-admin';
 
 export const DEMO_TENANT = 'demo';
@@ -20,7 +21,8 @@ export const DEMO_USERS: readonly Pick<DirectoryUser, 'id' | 'email' | 'name' | 
 export const DEMO_FINANCE = { sub: 'finance', email: 'finance@ticketflow.example', role: 'finance' as const };
 
 /** Creates the demo tenant once; a later start leaves whatever the user changed alone. */
-export async function ensureDemoTenant(deps: TicketDeps): Promise<boolean> {
+/** With the mailbox registry: the demo's support address receives mail (its replies thread onto tickets). */
+export async function ensureDemoTenant(deps: TicketDeps & { readonly mailboxes: MailboxRegistry }): Promise<boolean> {
   if (await deps.settings.get(DEMO_TENANT)) return false;
   const admin: TenantCaller = { sub: 'admin', tenantId: DEMO_TENANT, role: 'admin', org: null, email: 'admin@demo.example', locale: 'en' };
   for (const user of DEMO_USERS) await putUser(deps.users, deps.clock, admin, user.id, user);

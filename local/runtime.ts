@@ -136,7 +136,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
     const tokens = LocalTokenIssuer.fromFile(join(options.dataDir, 'jwt-secret'));
-    const { deps } = await import('../shared/wiring');
+    const { deps, mailboxes } = await import('../shared/wiring');
     // The same ASL file CDK deploys, with the lifecycle tasks mapped to the same handler modules.
     const stepFunctions = await LocalStepFunctions.create({
       dataDir: join(options.dataDir, 'stepfunctions'),
@@ -209,7 +209,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         if ((await changes.drain()) === 0) return;
       }
     };
-    const demoCreated = options.seedDemo === false ? false : await ensureDemoTenant(deps);
+    const demoCreated = options.seedDemo === false ? false : await ensureDemoTenant({ ...deps, mailboxes });
     const gateway = new LocalGateway(PROJECT_ROOT, tokens, () => changes.kick(), {
       'POST /_local/token': async (_req, body) => {
         const parsed = parseLocalBody(body, TokenRequest);

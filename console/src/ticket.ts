@@ -366,6 +366,14 @@ async function timelineEntries(app: App, s: Session, ticket: Ticket): Promise<En
               detail: `to ${[...(m.destination?.to ?? []), ...(m.destination?.cc ?? [])].join(', ')}`,
             });
     }
+    // mail received for this ticket (accepted, ignored or refused), from the inbound log
+    const inbox = await s.get<{ items: { receivedAt: string; outcome: string; reason: string; sender: string | null; ticketKey: string | null }[] }>(
+      '/_local/inbox?limit=100',
+    );
+    if (inbox.ok)
+      for (const r of inbox.body.items)
+        if (r.ticketKey === ticket.key)
+          entries.push({ at: r.receivedAt, source: 'mail', title: `Mail received: ${r.outcome}`, detail: `${r.reason}${r.sender ? ` from ${r.sender}` : ''}` });
   }
   const now = app.now();
   return entries

@@ -1,3 +1,4 @@
+import nodemailer from 'nodemailer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
@@ -203,13 +204,19 @@ describe('local console', () => {
         .filter({ hasText: /\[DEMO-\d+\]/ });
       await mail.first().waitFor();
       const key = /\[(DEMO-\d+)\]/.exec((await mail.first().textContent()) ?? '')![1]!;
-      const id = (await (await staff('agent')).get(`/v1/tickets/${key}`)).body.id;
-      const ticketPage = await open('agent', `/tickets/${id}`);
+      const ticket = (await (await staff('agent')).get(`/v1/tickets/${key}`)).body;
+      // and the requester's answer by mail, received over SMTP, beside it
+      await nodemailer
+        .createTransport({ host: '127.0.0.1', port: local.runtime.smtpPort, secure: false, ignoreTLS: true })
+        .sendMail({ from: ticket.requester.email, to: 'support@demo.example', subject: `Re: [${key}] thanks`, text: 'Thank you, that helps.' });
+      await local.runtime.settled();
+      const ticketPage = await open('agent', `/tickets/${ticket.id}`);
       await ticketPage
         .locator('#timeline [data-source="mail"]')
         .filter({ hasText: `[${key}]` })
         .first()
         .waitFor();
+      await ticketPage.locator('#timeline [data-source="mail"]').filter({ hasText: 'Mail received: accepted' }).waitFor();
     } else await agent.getByTestId('no-outbox').waitFor();
     await shot(agent, 'outbox');
     expect(problems).toEqual([]);
