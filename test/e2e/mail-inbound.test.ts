@@ -136,6 +136,52 @@ describe('replies by mail', () => {
     expect(await lastOutcome()).toMatchObject({ outcome: 'ignored', reason: 'auto-submitted' });
   });
 
+  it('no loop with auto-responders: a marked one is ignored; a naive one is a reply, causes one status mail, then silence', async () => {
+    const { tk } = await ticketWithQuestion('Loop guard');
+    const mailsOf = async () => (await outbox()).filter((m) => m.subject.includes(`[${tk.key}]`));
+    const before = (await mailsOf()).length;
+    // Alice's mailbox answers every mail we send her, for five rounds: once as Exchange
+    // marks its out-of-office replies, once as a naive responder with no marker at all.
+    // the responder is switched on now: it answers the last question and whatever comes after
+    const answered = new Set<string>((await mailsOf()).slice(0, -1).map((m) => m.messageId));
+    const preexisting = answered.size;
+    const sentAfterRound: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const fresh = (await mailsOf()).filter((m) => m.destination.to.includes('alice@acme.example') && !answered.has(m.messageId));
+      for (const m of fresh) {
+        answered.add(m.messageId);
+        const replyTo = m.replyTo[0]!;
+        await send({
+          from: 'alice@acme.example',
+          to: replyTo,
+          subject: `Automatic reply: ${m.subject}`,
+          messageId: `<oof-${round}-${m.messageId}@acme.example>`,
+          headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
+          text: 'I am out of the office until Monday.',
+        });
+        await send({
+          from: 'alice@acme.example',
+          to: replyTo,
+          subject: `Re: ${m.subject}`,
+          messageId: `<naive-${round}-${m.messageId}@acme.example>`,
+          inReplyTo: header(m, 'Message-ID'),
+          references: header(m, 'References'),
+          text: 'Thanks for your message, we will get back to you.',
+        });
+      }
+      await local.runtime.settled();
+      sentAfterRound.push((await mailsOf()).length - before);
+    }
+    // What the loop sent: the naive answer is a customer reply, so the ticket goes back to
+    // work and Alice is told so, once; that mail's answer changes nothing; then silence.
+    expect(sentAfterRound).toEqual([1, 1, 1, 1, 1]);
+    expect(answered.size - preexisting).toBe(2);
+    const fromAlice = (await comments(tk.id)).filter((c) => c.channel === 'email');
+    // the naive answers are comments (her mailbox speaking); the marked ones never are
+    expect(fromAlice.map((c) => c.body)).toEqual(['Thanks for your message, we will get back to you.', 'Thanks for your message, we will get back to you.']);
+    expect((await t.as('agent').get(`/v1/tickets/${tk.id}`)).body.status).toBe('open');
+  });
+
   it("a known user's mail with no reference opens a new ticket, channel email", async () => {
     await send({
       from: 'bob@acme.example',
