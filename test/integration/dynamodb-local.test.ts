@@ -119,7 +119,17 @@ describe('DynamoDB Local', () => {
   });
 
   it('migrates a table of schema 1 (ALL-projected list indexes) in place, keeping its items, and says so', { timeout: 120_000 }, async () => {
-    const client = localDynamoClient(endpoint);
+    // Its own in-memory DynamoDB Local: rebuilding indexes on the run's shared one, which holds
+    // every other file's tables, takes minutes on two cores (Local's index work is not per table).
+    const own = await startDynamoDbLocal({ dataDir: join(tmpdir(), 'tf-schema1'), port: await freePort(), inMemory: true });
+    try {
+      await migrateSchema1(localDynamoClient(own.endpoint));
+    } finally {
+      await own.stop();
+    }
+  });
+
+  async function migrateSchema1(client: ReturnType<typeof localDynamoClient>) {
     const table = uniqueTable('schema1');
     const attributes = [...new Set(['pk', 'sk', ...GLOBAL_SECONDARY_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey])])];
     await client.send(
@@ -167,7 +177,7 @@ describe('DynamoDB Local', () => {
     await ensureTable(client, table, (line) => lines.push(line));
     expect(lines).toEqual([]);
     client.destroy();
-  });
+  }
 
   it('supports TransactWriteItems with ReturnConsumedCapacity and reports cancellations', async () => {
     const client = localDynamoClient(endpoint);
