@@ -42,30 +42,53 @@ export interface SettingsWrite {
 }
 
 /**
- * Replaces the stored settings; omitted fields fall back to the defaults. Returns the
- * effective settings. A workflow switch that leaves tickets in statuses the new workflow
- * lacks needs `statusMap` for the open ones and starts a migration in the same write.
+ * `PUT /v1/settings`: replaces the stored settings; omitted fields fall back to the
+ * defaults. Returns the effective settings. A workflow switch that leaves tickets in
+ * statuses the new workflow lacks needs `statusMap` for the open ones and starts a
+ * migration in the same write.
  */
 export async function putSettings(
   deps: SettingsDeps,
   caller: TenantCaller,
   input: StoredSettings,
-  options: { expectedRevision?: number; statusMap?: Readonly<Record<string, string>> } = {},
+  options: { statusMap?: Readonly<Record<string, string>> } = {},
+): Promise<SettingsWrite> {
+  return writeSettings(deps, caller, () => input, options.statusMap ?? {});
+}
+
+/**
+ * Every settings write: read, build the new document from what is stored, check it, plan
+ * a workflow migration against what is stored, and write conditionally on the revision
+ * read. A lost race (another admin's write in between) is read, built and planned again,
+ * so concurrent writers never lose one another's change and never fail with a conflict.
+ */
+async function writeSettings(
+  deps: SettingsDeps,
+  caller: TenantCaller,
+  build: (stored: StoredSettings | null) => StoredSettings,
+  statusMap: Readonly<Record<string, string>>,
 ): Promise<SettingsWrite> {
   requireAdmin(caller);
-  const effective = checkedSettings(caller.tenantId, input);
-  const current = await deps.settings.read(caller.tenantId);
-  const expectedRevision = options.expectedRevision ?? current.revision;
-  const before = resolveWorkflow(tenantSettings(caller.tenantId, current.settings).workflow);
-  const after = resolveWorkflow(effective.workflow);
-  const migration = sameStatuses(before, after) ? null : await planSwitch(deps, caller.tenantId, before, after, options.statusMap ?? {}, current.migration);
-  const address = { before: current.settings?.supportAddress?.toLowerCase() ?? null, after: effective.supportAddress?.toLowerCase() ?? null };
-  // Claimed on every write (idempotent for its holder), so settings stored before routing existed get routed too.
-  if (deps.mailboxes && address.after && !(await deps.mailboxes.claim(address.after, caller.tenantId)))
-    throw conflict(`The support address ${address.after} is already in use by another tenant.`);
-  await deps.settings.put(caller.tenantId, input, expectedRevision, migration ?? undefined);
-  if (deps.mailboxes && address.before && address.before !== address.after) await deps.mailboxes.release(address.before, caller.tenantId);
-  return { settings: withMigration(effective, migration ?? current.migration), migrating: migration !== null };
+  for (let attempt = 0; ; attempt++) {
+    const current = await deps.settings.read(caller.tenantId);
+    const input = build(current.settings);
+    const effective = checkedSettings(caller.tenantId, input);
+    const before = resolveWorkflow(tenantSettings(caller.tenantId, current.settings).workflow);
+    const after = resolveWorkflow(effective.workflow);
+    const migration = sameStatuses(before, after) ? null : await planSwitch(deps, caller.tenantId, before, after, statusMap, current.migration);
+    const address = { before: current.settings?.supportAddress?.toLowerCase() ?? null, after: effective.supportAddress?.toLowerCase() ?? null };
+    // Claimed on every write (idempotent for its holder), so settings stored before routing existed get routed too.
+    if (deps.mailboxes && address.after && !(await deps.mailboxes.claim(address.after, caller.tenantId)))
+      throw conflict(`The support address ${address.after} is already in use by another tenant.`);
+    try {
+      await deps.settings.put(caller.tenantId, input, current.revision, migration ?? undefined);
+    } catch (error) {
+      if (!(error instanceof StaleWrite) || attempt >= 20) throw error;
+      continue;
+    }
+    if (deps.mailboxes && address.before && address.before !== address.after) await deps.mailboxes.release(address.before, caller.tenantId);
+    return { settings: withMigration(effective, migration ?? current.migration), migrating: migration !== null };
+  }
 }
 
 /** The checks every stored settings document passes, whether it came by PUT or by PATCH. */
@@ -146,16 +169,7 @@ export async function patchSettings(
   validate: (merged: unknown) => StoredSettings,
   statusMap?: Readonly<Record<string, string>>,
 ): Promise<SettingsWrite> {
-  requireAdmin(caller);
-  for (let attempt = 0; ; attempt++) {
-    const { settings, revision } = await deps.settings.read(caller.tenantId);
-    const merged = validate(mergePatch(settings ?? {}, patch));
-    try {
-      return await putSettings(deps, caller, merged, { expectedRevision: revision, statusMap });
-    } catch (error) {
-      if (!(error instanceof StaleWrite) || attempt >= 20) throw error;
-    }
-  }
+  return writeSettings(deps, caller, (stored) => validate(mergePatch(stored ?? {}, patch)), statusMap ?? {});
 }
 
 /** RFC 7396: objects merge key by key, `null` deletes, anything else (arrays too) replaces. */
