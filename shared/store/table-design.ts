@@ -154,10 +154,13 @@ export const keys = {
   /** The tenant of a tenant-level item's partition key (`T#<tid>`); null for any other partition. */
   parseTenant: (pk: string): string | null => (pk.startsWith('T#') && !pk.slice(2).includes('#') ? pk.slice(2) : null),
   /** The tenant and ticket of a ticket item's key; null for every other item. */
-  parseTicket: (key: { pk: string; sk: string }): { tenantId: string; ticketId: string } | null => {
-    const at = key.pk.lastIndexOf('#TK#');
-    if (key.sk !== 'TICKET' || !key.pk.startsWith('T#') || at < 2) return null;
-    return { tenantId: key.pk.slice(2, at), ticketId: key.pk.slice(at + 4) };
+  parseTicket: (key: { pk: string; sk: string }): { tenantId: string; ticketId: string } | null =>
+    key.sk === 'TICKET' ? keys.parseTicketPartition(key.pk) : null,
+  /** The tenant and ticket of any item in a ticket's partition (its comments, history, …); null for other partitions. */
+  parseTicketPartition: (pk: string): { tenantId: string; ticketId: string } | null => {
+    const at = pk.lastIndexOf('#TK#');
+    if (!pk.startsWith('T#') || at < 2) return null;
+    return { tenantId: pk.slice(2, at), ticketId: pk.slice(at + 4) };
   },
   /** Partition values of the list indexes for one ticket (undefined → not indexed there). */
   listIndexValues: (

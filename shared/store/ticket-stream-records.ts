@@ -38,12 +38,11 @@ export function notificationOf(record: DynamoDBRecord): (NotificationEvent & { r
   const pk = record.dynamodb?.Keys?.pk?.S;
   const recordId = record.dynamodb?.SequenceNumber;
   if (record.eventName !== 'INSERT' || !image || !pk || !recordId || image.entity?.S !== 'history' || image.type?.S !== 'notification') return null;
-  const at = pk.lastIndexOf('#TK#');
-  if (!pk.startsWith('T#') || at < 2) return null;
+  const ticket = keys.parseTicketPartition(pk);
+  if (!ticket) return null;
   return {
     recordId,
-    tenantId: pk.slice(2, at),
-    ticketId: pk.slice(at + 4),
+    ...ticket,
     eventId: image.id?.S ?? '',
     reason: image.reason?.S ?? '',
     recipients: (image.recipients?.L ?? []).map((r) => r.S ?? '').filter(Boolean),

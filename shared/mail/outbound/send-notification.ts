@@ -54,6 +54,12 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
   const from = senderAddress(tenant);
   const secret = await deps.ledger.tenantSecret(event.tenantId);
   const comment = event.commentId ? await publicComment(deps, event.tenantId, event.ticketId, event.commentId) : null;
+  const waitId = event.reason === 'third-party-request' ? event.details?.waitId : undefined;
+  // A third party answers on its own thread, whose token names the wait, never the customer's.
+  const ref = waitId ? ({ kind: 'wait', ticketId: ticket.id, id: waitId } as const) : ({ kind: 'ticket', id: ticket.id } as const);
+  const replyTo = replyAddress(from, secret, event.tenantId, ref);
+  // Read once; each mail this event sends joins it, so the next recipient's mail refers to it as before.
+  const thread = waitId ? [] : (await deps.ledger.sentOn(event.tenantId, event.ticketId)).filter((m) => m.thread !== 'wait');
   let sent = 0;
   let skipped = 0;
   for (const recipient of new Set(event.recipients.map((r) => r.toLowerCase()))) {
@@ -67,21 +73,18 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
       continue;
     }
     const locale = await recipientLocale(deps, tenant, ticket, recipient);
-    const thread = await deps.ledger.sentOn(event.tenantId, event.ticketId);
-    const waitId = event.reason === 'third-party-request' ? event.details?.waitId : undefined;
-    // A third party answers on its own thread, whose token names the wait, never the customer's.
-    const ref = waitId ? ({ kind: 'wait', ticketId: ticket.id, id: waitId } as const) : ({ kind: 'ticket', id: ticket.id } as const);
-    const ownThread = waitId ? [] : thread.filter((m) => m.thread !== 'wait');
-    const mail = composeMail(tenant, ticket, event, recipient, locale, comment, ownThread, replyAddress(from, secret, event.tenantId, ref));
+    const mail = composeMail(tenant, ticket, event, recipient, locale, comment, thread, replyTo);
     const { providerMessageId } = await deps.sender.send(mail);
-    await deps.ledger.recordSent(event.tenantId, event.ticketId, {
+    const record: SentMail = {
       eventId: event.eventId,
       recipient,
       messageId: mail.headers['Message-ID']!,
       thread: waitId ? 'wait' : 'ticket',
       wireMessageId: deps.sender.wireMessageId(providerMessageId),
       sentAt: deps.clock.now().toISOString(),
-    });
+    };
+    await deps.ledger.recordSent(event.tenantId, event.ticketId, record);
+    if (!waitId) thread.push(record);
     await deps.onSent?.(event.tenantId, event.eventId, recipient);
     sent++;
   }
