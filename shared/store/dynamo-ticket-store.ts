@@ -13,7 +13,7 @@ import type { Page, PageRequest, TicketChange, TicketListIndex, TicketQuery, Tic
 import type { ThirdPartyWait } from '../domain/third-party';
 import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
 import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
-import { keys, LIST_INDEXES } from './table-design';
+import { keys, LIST_INDEXES, type IndexDesign } from './table-design';
 
 /** A filtered list reads at most this many index pages per request, so a page's cost stays bounded. */
 const MAX_QUERY_ROUNDS = 5;
@@ -128,15 +128,10 @@ export class DynamoTicketStore implements TicketStore {
     for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < query.limit; round++) {
       const out = await this.db.send(
         new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#ipk = :ipk',
-          ExpressionAttributeNames: { '#ipk': index.partitionKey },
-          ExpressionAttributeValues: { ':ipk': partition },
+          ...this.onePartition(index, partition),
           ScanIndexForward: false,
           Limit: query.limit - items.length,
           ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: 'TOTAL',
         }),
       );
       reportCapacity(this.onCapacity, 'listTickets', 'read', out.ConsumedCapacity);
@@ -146,6 +141,18 @@ export class DynamoTicketStore implements TicketStore {
       if (!startKey) break;
     }
     return { items, nextCursor: encodeCursor(startKey) };
+  }
+
+  /** A Query of one partition of a list index (what `list` pages through and `countInStatus` counts). */
+  private onePartition(index: IndexDesign, partition: string) {
+    return {
+      TableName: this.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#ipk = :ipk',
+      ExpressionAttributeNames: { '#ipk': index.partitionKey },
+      ExpressionAttributeValues: { ':ipk': partition },
+      ReturnConsumedCapacity: 'TOTAL' as const,
+    };
   }
 
   /** The tickets of a page, in the order of their keys (one BatchGetItem; at most 100 keys). */
@@ -174,16 +181,7 @@ export class DynamoTicketStore implements TicketStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#ipk = :ipk',
-          ExpressionAttributeNames: { '#ipk': index.partitionKey },
-          ExpressionAttributeValues: { ':ipk': keys.listPartition(tenantId, 'status', status) },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
+        new QueryCommand({ ...this.onePartition(index, keys.listPartition(tenantId, 'status', status)), Select: 'COUNT', ExclusiveStartKey: startKey }),
       );
       reportCapacity(this.onCapacity, 'countInStatus', 'read', out.ConsumedCapacity);
       count += out.Count ?? 0;
