@@ -3,7 +3,7 @@
  * zod and answered with the same problem+json as every API route.
  */
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV } from '../shared/config-names';
 import { problemBody } from '../shared/http/problem';
 import { TIMER_KINDS } from '../shared/timers/desired-timers';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TokenClaims } from '../shared/http/claims';
 
 export const LOCAL_ISSUER = 'ticketflow-local';

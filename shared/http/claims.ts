@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCALES, ROLES, SYSTEM_SUB } from '../domain/identity';
 
 /** Tenant ids: short, lower-case, safe inside every key and execution name. */

@@ -2,7 +2,7 @@
  * Validation problems in words a tenant admin can act on (CONTRACT section 2): every
  * problem at its own path (`workflow.statuses[1].category`), never a bare "Invalid input".
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldError } from '../domain/errors';
 
 type Segment = string | number;

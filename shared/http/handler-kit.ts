@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError, forbidden, invalid, tooLarge, unauthenticated, unsupportedMediaType } from '../domain/errors';
 import type { Caller, TenantCaller } from '../domain/identity';
 import { TokenClaims } from './claims';

@@ -2,7 +2,7 @@
  * zod schemas: the single source for request validation and for the OpenAPI
  * document. Request objects are strict, so an unknown field is a 400.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_SLA_TARGET_MINUTES } from '../sla/sla-limits';
 import { LOCALES, ROLES } from '../domain/identity';
 import { SLA_STATES } from '../domain/ticket';

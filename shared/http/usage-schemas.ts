@@ -1,5 +1,5 @@
 /** The usage route's query and answer (CONTRACT section 8); the OpenAPI document is generated from them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { COUNTERS, MONTH } from '../usage/counters';
 import { COST_SERVICES } from '../usage/price-table';
 import { TenantId } from './claims';
