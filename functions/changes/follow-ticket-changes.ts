@@ -36,7 +36,7 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
   const failed = [...result.failures, ...migrations.failures, ...mailed.failures];
   recordChangeBatch({ lagMs: oldestLagMs(event), tickets: result.tickets, failures: failed.length });
   return { batchItemFailures: failed.map((f) => ({ itemIdentifier: f.recordId })) };
-});
+}, 'synchronous');
 
 /** How long the oldest record of the batch waited (the stream's timestamps are whole seconds). */
 function oldestLagMs(event: DynamoDBStreamEvent): number | null {

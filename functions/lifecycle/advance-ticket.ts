@@ -9,4 +9,4 @@ export const handler = instrumented(async (input: { tenantId: string; ticketId: 
   logger.appendKeys({ tenantId: input.tenantId, ticketKey: input.ticketId });
   meterLifecycleTask(input.tenantId, LIFECYCLE_TASK_TRANSITIONS.AdvanceTicket);
   return { advanced: await advanceTicket(deps, input) };
-});
+}, 'synchronous');

@@ -12,4 +12,4 @@ export const handler = instrumented(async (input: AwaitInput): Promise<{ registe
   meterLifecycleTask(input.tenantId, LIFECYCLE_TASK_TRANSITIONS.AwaitTicket);
   await awaitTicket(lifecycle, input);
   return { registered: true };
-});
+}, 'synchronous');

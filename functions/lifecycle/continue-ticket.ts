@@ -12,4 +12,4 @@ export const handler = instrumented(async (input: { tenantId: string; ticketId: 
   meterLifecycleTask(input.tenantId, LIFECYCLE_TASK_TRANSITIONS.ContinueTicket);
   await continueAsNew(lifecycle, input);
   return { continued: true };
-});
+}, 'synchronous');

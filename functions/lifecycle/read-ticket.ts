@@ -12,4 +12,4 @@ export const handler = instrumented(async (input: SyncInput) => {
   const output = await syncTicket(lifecycle, input);
   meterLifecycleTask(input.tenantId, LIFECYCLE_TASK_TRANSITIONS.ReadTicket(output.next));
   return output;
-});
+}, 'synchronous');

@@ -32,4 +32,4 @@ export const handler = instrumented(async (event: SESEvent): Promise<ReceiveOutc
     outcomes.push(outcome);
   }
   return outcomes;
-});
+}, 'asynchronous');

@@ -21,4 +21,4 @@ export const handler = instrumented(async (event: SNSEvent): Promise<void> => {
     // counts only: addresses are personal data
     logger.info('SES feedback', { suppressed: outcome.suppressed.length, ignored: outcome.ignored });
   }
-});
+}, 'asynchronous');

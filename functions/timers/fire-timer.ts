@@ -15,4 +15,4 @@ export const handler = instrumented(async (payload: TimerPayload) => {
   dedupeInvocationAs(`schedule:${payload.tenantId}:${payload.ticketId}:${payload.kind}:${payload.dueAt}`);
   countInvocation({ scheduleInvocations: 1 });
   return { outcome: await fireTimer(timerDeps, payload) };
-});
+}, 'asynchronous');

@@ -229,7 +229,7 @@ function answering(handle: (event: HttpEvent) => Promise<HttpResponse>) {
       ms: Date.now() - started,
     });
     return response;
-  });
+  }, 'synchronous');
 }
 
 /**

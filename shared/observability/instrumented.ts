@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logger } from './logger';
 import { metrics } from './metrics';
 import { tracer } from './tracer';
-import { meteredInvocation } from '../usage/invocation-meter';
+import { meteredInvocation, type InvocationType } from '../usage/invocation-meter';
 
 /**
  * Wraps a handler with the observability every function has: the Lambda context and
@@ -15,10 +15,10 @@ import { meteredInvocation } from '../usage/invocation-meter';
  * Each invocation is metered for usage (Lambda invocation, GB-seconds, DynamoDB units per
  * tenant), flushed before it returns, where wiring turned metering on.
  */
-export function instrumented<E, R>(handler: (event: E) => Promise<R>) {
+export function instrumented<E, R>(handler: (event: E) => Promise<R>, invocationType: InvocationType) {
   return middy<E, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metrics.enabled ? [logMetrics(metrics)] : [])
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .handler(meteredInvocation(handler));
+    .handler(meteredInvocation(handler, invocationType));
 }

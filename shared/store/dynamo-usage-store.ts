@@ -40,8 +40,13 @@ export class DynamoUsageStore implements UsageStore {
     private readonly clock: Clock,
   ) {}
 
-  add(tenantId: string, month: string, delta: CounterDelta, dedupeId: string): Promise<boolean> {
-    return this.countUsage(tenantId, month, delta, dedupeId);
+  async add(tenantId: string, month: string, delta: CounterDelta, dedupeId: string | null): Promise<boolean> {
+    if (dedupeId !== null) return this.countUsage(tenantId, month, delta, dedupeId);
+    // Nothing can repeat this addition: no marker, one plain ADD on a random shard.
+    const update = this.addTo(tenantId, month, delta, Math.floor(Math.random() * SHARDS));
+    if (update) await this.db.send(new UpdateCommand(update.Update));
+    await this.register(tenantId, month);
+    return true;
   }
 
   async countUsage(tenantId: string, month: string, delta: CounterDelta, idempotencyId: string): Promise<boolean> {

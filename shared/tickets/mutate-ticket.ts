@@ -41,9 +41,11 @@ export async function mutateTicket(
   request: MutationRequest,
   decide: (ticket: Ticket, tenant: TenantContext, now: Date) => Decision,
 ): Promise<{ ticket: Ticket; comments: Comment[] }> {
-  const tenant = await loadTenant(deps.settings, request.caller.tenantId);
+  const tenantLoad = loadTenant(deps.settings, request.caller.tenantId);
+  const orgVisibility = tenantLoad.then((t) => t.settings.orgVisibility);
   for (let attempt = 0; ; attempt++) {
-    const current = await findVisibleTicket(deps.tickets, request.caller, request.idOrKey, tenant.settings.orgVisibility);
+    // The settings are read once, beside the first read of the ticket (one round trip's time).
+    const [tenant, current] = await Promise.all([tenantLoad, findVisibleTicket(deps.tickets, request.caller, request.idOrKey, orgVisibility)]);
     if (request.expectedVersion !== null && current.version !== request.expectedVersion) throw versionConflict(request.expectedVersion, current.version);
     const now = deps.clock.now();
     const decision = decide(current, tenant, now);

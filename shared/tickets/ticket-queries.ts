@@ -8,8 +8,17 @@ import { withLiveSla } from '../sla/ticket-sla';
 import { loadTenant } from './tenant-context';
 
 export async function getTicket(deps: TicketDeps, caller: TenantCaller, idOrKey: string): Promise<Ticket> {
-  const { settings } = await loadTenant(deps.settings, caller.tenantId);
-  return withLiveSla(await findVisibleTicket(deps.tickets, caller, idOrKey, settings.orgVisibility), settings, deps.clock.now());
+  const tenant = loadTenant(deps.settings, caller.tenantId);
+  const [{ settings }, ticket] = await Promise.all([
+    tenant,
+    findVisibleTicket(
+      deps.tickets,
+      caller,
+      idOrKey,
+      tenant.then((t) => t.settings.orgVisibility),
+    ),
+  ]);
+  return withLiveSla(ticket, settings, deps.clock.now());
 }
 
 export interface ListFilters {

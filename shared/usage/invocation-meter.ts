@@ -6,7 +6,8 @@
  * adds its own Lambda invocation and GB-seconds (duration × configured memory) and
  * flushes everything once per tenant, keyed by a dedupe id.
  *
- * The dedupe id is the Lambda request id, or — for an invocation that repeats an earlier
+ * The dedupe id is the Lambda request id where Lambda may retry it (asynchronous invocations;
+ * none for synchronous ones, which AWS never repeats), or — for an invocation that repeats an earlier
  * one — the identity of what it repeats: an `Idempotency-Key` replay, the same schedule
  * firing twice, the same stream batch redelivered. Such a repeat is then counted once,
  * including the small real cost of the repeat itself (a deliberate under-count: the
@@ -23,9 +24,12 @@ import { performance } from 'node:perf_hooks';
 import { platformClock } from '../time/platform-clock';
 import { addCounters, monthOf, type CounterDelta } from './counters';
 
-/** Where counters go: adds them to the tenant's month once per dedupe id (false: already counted). */
+/**
+ * Where counters go: adds them to the tenant's month once per dedupe id (false: already
+ * counted); with no dedupe id (an invocation nothing can repeat) it simply adds.
+ */
 export interface UsageSink {
-  add(tenantId: string, month: string, delta: CounterDelta, dedupeId: string): Promise<boolean>;
+  add(tenantId: string, month: string, delta: CounterDelta, dedupeId: string | null): Promise<boolean>;
 }
 
 /** The memory every metered function is deployed with (infra/constructs/ticket-function.ts), used where no Lambda context says it. */
@@ -33,7 +37,7 @@ export const FUNCTION_MEMORY_MB = 512;
 
 interface Invocation {
   readonly requestId: string;
-  dedupeId: string;
+  dedupeId: string | null;
   tenant: string | null;
   readonly byTenant: Map<string, CounterDelta>;
   open: boolean;
@@ -57,12 +61,22 @@ export interface MeteredContext {
   readonly memoryLimitInMB?: string | number;
 }
 
+/**
+ * How the function is invoked. `synchronous` (API Gateway, Step Functions tasks, the stream's
+ * event source mapping): AWS never runs the same request id twice, a retry is a new
+ * invocation, so a plain invocation needs no dedupe marker (one write less on the request
+ * path). `asynchronous` (Scheduler, SES, SNS): Lambda's own retries repeat the request id,
+ * so the request id is the dedupe id. Either way `dedupeInvocationAs` names a repeat.
+ */
+export type InvocationType = 'synchronous' | 'asynchronous';
+
 /** Wraps a handler: one metered invocation around it, flushed before it returns. */
-export function meteredInvocation<E, R>(handler: (event: E) => Promise<R>) {
+export function meteredInvocation<E, R>(handler: (event: E) => Promise<R>, invocationType: InvocationType) {
   return async (event: E, context?: MeteredContext): Promise<R> => {
     if (!sink) return handler(event);
     const requestId = context?.awsRequestId || randomUUID();
-    const invocation: Invocation = { requestId, dedupeId: `req:${requestId}`, tenant: null, byTenant: new Map(), open: true };
+    const dedupeId = invocationType === 'asynchronous' ? `req:${requestId}` : null;
+    const invocation: Invocation = { requestId, dedupeId, tenant: null, byTenant: new Map(), open: true };
     const month = monthOf(platformClock.now());
     const started = performance.now();
     try {

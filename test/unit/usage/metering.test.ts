@@ -6,7 +6,7 @@ import type { CounterDelta } from '../../../shared/usage/counters';
 import { countInvocation, dedupeInvocationAs, inTenant, meteredInvocation, meterTenant, meterUsageInto } from '../../../shared/usage/invocation-meter';
 import { tallyFacts } from '../../../shared/usage/ticket-facts';
 
-type Added = { tenant: string; month: string; delta: CounterDelta; dedupeId: string };
+type Added = { tenant: string; month: string; delta: CounterDelta; dedupeId: string | null };
 function recordingSink() {
   const added: Added[] = [];
   meterUsageInto({ add: async (tenant, month, delta, dedupeId) => (added.push({ tenant, month, delta, dedupeId }), true) });
@@ -23,7 +23,7 @@ describe('metered invocations', () => {
       countInvocation({ dynamoReadUnits: 0.5 });
       countInvocation({ dynamoReadUnits: 1 });
       return 'ok';
-    });
+    }, 'asynchronous');
     expect(await handler({}, { awsRequestId: 'req-1', memoryLimitInMB: '1024' })).toBe('ok');
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ tenant: 'acme', dedupeId: 'req:req-1', delta: { apiRequests: 1, dynamoReadUnits: 1.5, lambdaInvocations: 1 } });
@@ -37,11 +37,19 @@ describe('metered invocations', () => {
     const handler = meteredInvocation(async () => {
       meterTenant('acme');
       dedupeInvocationAs('idempotency:acme:alice:k1');
-    });
+    }, 'synchronous');
     await handler({}, { awsRequestId: 'a' });
     await handler({}, { awsRequestId: 'b' });
     expect(added[0]!.dedupeId).toBe(added[1]!.dedupeId);
     expect(added[0]!.dedupeId).not.toContain('alice'); // a hash: no user data in keys
+  });
+
+  it('a synchronous invocation (API, task, stream) that repeats nothing adds without a dedupe id; an asynchronous one by its request id', async () => {
+    const added = recordingSink();
+    const body = async () => meterTenant('acme');
+    await meteredInvocation(body, 'synchronous')({}, { awsRequestId: 'r1' });
+    await meteredInvocation(body, 'asynchronous')({}, { awsRequestId: 'r2' });
+    expect(added.map((a) => a.dedupeId)).toEqual([null, 'req:r2']);
   });
 
   it('a multi-tenant batch charges each tenant what it measured in its scope and a share of the duration', async () => {
@@ -51,7 +59,7 @@ describe('metered invocations', () => {
         inTenant('a', async () => countInvocation({ dynamoWriteUnits: 2 })),
         inTenant('b', async () => countInvocation({ dynamoWriteUnits: 3 })),
       ]);
-    })({});
+    }, 'synchronous')({});
     expect(added.map((a) => [a.tenant, a.delta.dynamoWriteUnits, a.delta.lambdaInvocations]).sort()).toEqual([
       ['a', 2, 1],
       ['b', 3, 1],
@@ -60,13 +68,13 @@ describe('metered invocations', () => {
 
   it('nothing is counted without a tenant (finance) or without a sink (metering off), and a failing flush never fails the handler', async () => {
     const added = recordingSink();
-    await meteredInvocation(async () => countInvocation({ apiRequests: 1 }))({});
+    await meteredInvocation(async () => countInvocation({ apiRequests: 1 }), 'synchronous')({});
     expect(added).toEqual([]);
     meterUsageInto(undefined);
-    expect(await meteredInvocation(async () => (meterTenant('x'), 7))({})).toBe(7);
+    expect(await meteredInvocation(async () => (meterTenant('x'), 7), 'synchronous')({})).toBe(7);
     const errors: unknown[] = [];
     meterUsageInto({ add: async () => Promise.reject(new Error('throttled')) }, (e) => errors.push(e));
-    expect(await meteredInvocation(async () => (meterTenant('x'), 8))({})).toBe(8);
+    expect(await meteredInvocation(async () => (meterTenant('x'), 8), 'synchronous')({})).toBe(8);
     expect(errors).toHaveLength(1);
   });
 });
