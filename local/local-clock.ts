@@ -6,6 +6,8 @@ import { platformClock, setLocalClock } from '../shared/time/platform-clock';
 export interface DueWork {
   /** The earliest instant something waits for, or null. */
   nextDueAt(): Date | null;
+  /** The latest instant something waits for at or before `limit`, or null. */
+  latestDueAtOrBefore(limit: Date): Date | null;
   /** Fires everything due at the clock's now, and resolves when the work it triggered is done. */
   fireDue(): Promise<void>;
 }
@@ -37,9 +39,9 @@ interface ClockState {
  * The local clock: real time plus an offset, or frozen at an instant (like a payment
  * provider's test clock: a test then reads figures exact to the millisecond). It never
  * goes backwards, and its state is kept in the data folder, so a restart never takes
- * time back or thaws it. Moving it fires what became due in due-time order, each at its
- * own instant (a handler firing at "3 days" sees 3 days, not 30), and returns when the
- * work is done.
+ * time back or thaws it. Moving it fires what became due in due-time order, minute by
+ * minute as EventBridge Scheduler does (a handler firing at "3 days" sees 3 days, not 30),
+ * and returns when the work is done.
  */
 export class LocalClock {
   private state: ClockState;
@@ -110,10 +112,16 @@ export class LocalClock {
         .filter((d): d is Date => d !== null && d.getTime() <= target.getTime())
         .sort((a, b) => a.getTime() - b.getTime())[0];
       if (!next) break;
+      // EventBridge Scheduler invokes a target within the minute of its due time (60-second
+      // precision): what falls due in the same minute fires together, concurrently where
+      // order does not matter, at the last of those instants, so nothing fires early and
+      // nothing later than AWS might.
+      const minuteEnd = new Date(Math.min(target.getTime(), Math.floor(next.getTime() / 60_000) * 60_000 + 59_999));
+      const step = Math.max(next.getTime(), ...this.work().map((w) => w.latestDueAtOrBefore(minuteEnd)?.getTime() ?? 0));
       // Something that stays due after firing (a target failing for good) must not hold the clock.
-      if (previous === next.getTime() && next.getTime() <= this.now().getTime()) break;
-      previous = next.getTime();
-      this.moveTo(next.getTime());
+      if (previous === step && step <= this.now().getTime()) break;
+      previous = step;
+      this.moveTo(step);
       await this.fireAll();
     }
     this.moveTo(target.getTime());

@@ -1,3 +1,4 @@
+import type { TimerPayload } from '../shared/domain/ports';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -170,6 +171,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       dataDir: join(options.dataDir, 'scheduler'),
       clock: platformClock,
       scheduleGroups: [LOCAL_SCHEDULE_GROUP],
+      // One ticket's timers fire in order; different tickets' side by side.
+      orderingKey: ({ input }) => timerTicketOf(input),
       targets: {
         [LOCAL_TIMER_ARN]: async (input: unknown) =>
           ((await import(resolve(PROJECT_ROOT, TIMER_FUNCTION.entry))) as { handler: (p: unknown) => Promise<unknown> }).handler(input),
@@ -273,6 +276,16 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // Whatever started before the failure.
     await services.stop();
     throw error;
+  }
+}
+
+/** The ticket a timer schedule's input names (shared/timers: TimerPayload), or the whole input. */
+function timerTicketOf(input: string | undefined): string {
+  try {
+    const payload = JSON.parse(input ?? '') as Partial<TimerPayload>;
+    return `${payload.tenantId}/${payload.ticketId}`;
+  } catch {
+    return input ?? '';
   }
 }
 

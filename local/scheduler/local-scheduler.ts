@@ -7,6 +7,7 @@
  * Nothing here logs customer data: the optional `log` receives operation names, counts and
  * error codes only (no schedule names, no inputs).
  */
+import { runConcurrently } from '../common/run-concurrently';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { closeServer, listenLoopback } from '../common/loopback-server';
@@ -74,6 +75,15 @@ export interface LocalSchedulerOptions {
   readonly maxDeadLetters?: number;
   /** How long close() waits for a target call in progress. Default 5000 ms. */
   readonly closeGraceMs?: number;
+  /**
+   * Schedules due together fire concurrently, except those with the same ordering key, which
+   * fire one after another in due order (AWS gives no order at all; the local runtime keeps
+   * one ticket's timers in order, so a clock walk is deterministic per ticket). Default: no
+   * key, every firing one after another.
+   */
+  readonly orderingKey?: (schedule: { readonly name: string; readonly input: string | undefined }) => string;
+  /** How many firings run at once when an ordering key allows it. Default 8. */
+  readonly concurrency?: number;
 }
 
 /** A schedule as the TS API reports it (for tests and health checks). */
@@ -153,6 +163,8 @@ export class LocalScheduler {
   private readonly retryDelayMs: number;
   private readonly maxDeadLetters: number;
   private readonly closeGraceMs: number;
+  private readonly orderingKey: LocalSchedulerOptions['orderingKey'];
+  private readonly concurrency: number;
   private readonly store: SchedulerStore;
   private readonly schedules = new Map<string, ScheduleRecord>();
   private readonly groups = new Map<string, GroupRecord>();
@@ -179,6 +191,8 @@ export class LocalScheduler {
     this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 50);
     this.maxDeadLetters = Math.max(1, Math.floor(options.maxDeadLetters ?? 1000));
     this.closeGraceMs = Math.max(0, options.closeGraceMs ?? 5000);
+    this.orderingKey = options.orderingKey;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.store = new SchedulerStore(options.dataDir, this.log);
     this.load(options.scheduleGroups ?? []);
     this.pollTimer = setInterval(() => this.poll(), options.pollIntervalMs ?? 250);
@@ -247,6 +261,15 @@ export class LocalScheduler {
       if (this.isPending(rec) && (min === undefined || rec.dueAt < min)) min = rec.dueAt;
     }
     return min === undefined ? null : new Date(min);
+  }
+
+  /** The latest due instant at or before `limit` among schedules that will still fire, or null. */
+  latestDueAtOrBefore(limit: Date): Date | null {
+    let max: number | undefined;
+    for (const rec of this.schedules.values()) {
+      if (rec.dueAt <= limit.getTime() && this.isPending(rec) && (max === undefined || rec.dueAt > max)) max = rec.dueAt;
+    }
+    return max === undefined ? null : new Date(max);
   }
 
   // ---------------------------------------------------------------- TS inspection API
@@ -470,11 +493,32 @@ export class LocalScheduler {
   private async runDue(untilMs: number | undefined): Promise<void> {
     for (;;) {
       if (this.closed) break;
-      const next = this.nextPending(untilMs ?? this.nowMs());
-      if (!next) break;
-      await this.fire(next);
+      const due = this.pendingUntil(untilMs ?? this.nowMs());
+      if (due.length === 0) break;
+      if (!this.orderingKey) {
+        await this.fire(due[0]!);
+        continue;
+      }
+      // Lanes of one ordering key each, in due order; the lanes run side by side.
+      const lanes = new Map<string, ScheduleRecord[]>();
+      for (const rec of due) {
+        const key = this.orderingKey({ name: rec.name, input: rec.target.Input });
+        lanes.set(key, [...(lanes.get(key) ?? []), rec]);
+      }
+      await runConcurrently([...lanes.values()], this.concurrency, async (lane) => {
+        for (const rec of lane) {
+          // An earlier firing in the lane may have updated or deleted it: fire what stands now.
+          const current = this.schedules.get(keyOf(rec.groupName, rec.name));
+          if (!this.closed && current && current.dueAt <= (untilMs ?? this.nowMs()) && this.isPending(current)) await this.fire(current);
+        }
+      });
     }
     await this.store.flush();
+  }
+
+  /** Every schedule due at or before `limitMs` that will fire, in due order (ties: creation order). */
+  private pendingUntil(limitMs: number): ScheduleRecord[] {
+    return [...this.schedules.values()].filter((rec) => rec.dueAt <= limitMs && this.isPending(rec)).sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
   }
 
   private isPending(rec: ScheduleRecord): boolean {

@@ -7,6 +7,7 @@
  * Nothing here logs customer data: the optional `log` receives operation names, counts and
  * error codes only.
  */
+import { runConcurrently } from '../common/run-concurrently';
 import './polyfill';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -50,6 +51,8 @@ export interface LocalStepFunctionsOptions {
   readonly pollIntervalMs?: number;
   /** Replaces every Retry pause (real time, ms); for tests. Default: the ASL's intervals. */
   readonly retryIntervalMs?: number;
+  /** How many executions fireDue() moves on at once (each one's due items stay in order). Default 8. */
+  readonly concurrency?: number;
 }
 
 export interface ExecutionStateInfo {
@@ -241,6 +244,7 @@ export class LocalStepFunctions {
   private readonly store: CheckpointStore;
   private readonly sentinel = `__local_sfn_task_token_${randomBytes(12).toString('hex')}__`;
   private readonly retryIntervalMs: number | undefined;
+  private readonly concurrency: number;
   private readonly pollTimer: NodeJS.Timeout;
   private idleWaiters: Array<() => void> = [];
   private checkScheduled = false;
@@ -261,6 +265,7 @@ export class LocalStepFunctions {
     this.log = options.log ?? (() => undefined);
     this.lambdas = options.lambdas;
     this.retryIntervalMs = options.retryIntervalMs;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     for (const config of options.stateMachines) {
       if (!STATE_MACHINE_ARN.test(config.arn)) throw new Error(`invalid state machine ARN: ${config.arn}`);
       this.machines.set(config.arn, { config });
@@ -330,20 +335,30 @@ export class LocalStepFunctions {
     return earliest === undefined ? null : new Date(earliest);
   }
 
+  /** The latest pending callback timeout or Wait end at or before `limit`, or null. */
+  latestDueAtOrBefore(limit: Date): Date | null {
+    let latest: number | undefined;
+    for (const item of this.due) if (item.dueAt <= limit.getTime() && (latest === undefined || item.dueAt > latest)) latest = item.dueAt;
+    return latest === undefined ? null : new Date(latest);
+  }
+
   async fireDue(): Promise<void> {
     await this.ready;
     for (;;) {
       if (this.closed) return;
       const now = this.nowMs();
-      let next: DueItem | undefined;
-      for (const item of this.due) {
-        if (item.dueAt > now) continue;
-        if (!next || item.dueAt < next.dueAt || (item.dueAt === next.dueAt && item.seq < next.seq)) next = item;
-      }
-      if (!next) break;
-      this.due.delete(next);
-      next.fire();
-      await this.settledOf(next.rt);
+      const due = [...this.due].filter((item) => item.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
+      if (due.length === 0) break;
+      // Executions are independent: each fires its due items in order, several executions at once.
+      const byExecution = new Map<Runtime, DueItem[]>();
+      for (const item of due) byExecution.set(item.rt, [...(byExecution.get(item.rt) ?? []), item]);
+      await runConcurrently([...byExecution.values()], this.concurrency, async (items) => {
+        for (const item of items) {
+          if (this.closed || !this.due.delete(item)) continue;
+          item.fire();
+          await this.settledOf(item.rt);
+        }
+      });
     }
     await this.store.flush();
   }

@@ -112,6 +112,12 @@ export type SyncOutput = {
   readonly cycle: number;
   readonly next: 'wait' | 'advance' | 'end' | 'continue-as-new';
   readonly ticket: { readonly category: string; readonly status: string; readonly version: number };
+  /**
+   * With `wait`: the callback state's TimeoutSecondsPath. A waiting state is woken by the
+   * ticket's changes (the stream) and its schedules (the timer), never by polling; it
+   * times out only when the execution is due to hand over to a successor (MAX_AGE_MS).
+   */
+  readonly waitSeconds?: number;
 };
 
 /** ReadTicket: where should the execution be now? */
@@ -137,7 +143,8 @@ export async function syncTicket(deps: LifecycleDeps, input: SyncInput): Promise
     if (again && !isFinal(again, now) && (await deps.registry.unmarkEnded(input.tenantId, input.ticketId, input.executionArn))) return syncTicket(deps, input);
     return { ...base, next: 'end', ticket: summary };
   }
-  return { ...base, next: 'wait', ticket: summary };
+  const untilSuccessor = MAX_AGE_MS - (now.getTime() - Date.parse(input.executionStartTime));
+  return { ...base, next: 'wait', ticket: summary, waitSeconds: Math.max(60, Math.ceil(untilSuccessor / 1000)) };
 }
 
 /** Cancelled, or closed with no reopen window left (or none at all): nothing more can happen without a new start. */

@@ -97,10 +97,11 @@ describe('ticket-lifecycle.asl.json', () => {
     expect([...new Set(invoked)].sort()).toEqual(LIFECYCLE_FUNCTIONS.map((t) => sampleArn(t.id)).sort());
   });
 
-  it('times out every callback state and hands each its task token', () => {
+  it('times every callback state out when ReadTicket says the execution hands over (no polling), and hands each its task token', () => {
     expect(callbackStates.length).toBeGreaterThan(0);
     for (const [name, state] of callbackStates) {
-      expect(state.TimeoutSeconds, `${name}.TimeoutSeconds`).toBeGreaterThan(0);
+      expect(state.TimeoutSecondsPath, `${name}.TimeoutSecondsPath`).toBe('$.waitSeconds');
+      expect(state, `${name}: no fixed TimeoutSeconds`).not.toHaveProperty('TimeoutSeconds');
       expect(state.Parameters?.Payload?.['taskToken.$'], `${name}: taskToken.$`).toBe('$$.Task.Token');
     }
   });

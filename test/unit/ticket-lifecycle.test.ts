@@ -48,6 +48,9 @@ describe('the ticket lifecycle service', () => {
     const startTime = deps.clock.now().toISOString();
     const tooMany = await syncTicket(life, { tenantId: tenant, ticketId: t.id, cycle: 1500, executionArn: arn, executionStartTime: startTime });
     expect(tooMany.next).toBe('continue-as-new');
+    // A waiting state polls nothing: it times out exactly when the execution is due to hand over.
+    const fresh = await syncTicket(life, { tenantId: tenant, ticketId: t.id, cycle: 3, executionArn: arn, executionStartTime: startTime });
+    expect(fresh).toMatchObject({ next: 'wait', waitSeconds: 300 * 86_400 });
     deps.clock.set('2026-12-28T10:00:00.000Z'); // 301 days later
     const tooOld = await syncTicket(life, { tenantId: tenant, ticketId: t.id, cycle: 3, executionArn: arn, executionStartTime: startTime });
     expect(tooOld.next).toBe('continue-as-new');
