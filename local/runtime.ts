@@ -1,4 +1,7 @@
 import type { TimerPayload } from '../shared/domain/ports';
+import type { AddressInfo } from 'node:net';
+import type { SNSEvent } from 'aws-lambda';
+import { startSesEventPublisher } from './mail/ses-event-publisher';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -21,7 +24,7 @@ import { CHANGE_FILTERS } from '../shared/store/table-design';
 import { CHANGE_FOLLOWER, TIMER_FUNCTION } from '../shared/function-manifest';
 import { LocalStreamPoller, type StreamHandler } from './streams/local-stream-poller';
 import { LocalServices } from './local-service';
-import { MAIL_RECEIVER } from '../shared/function-manifest';
+import { MAIL_FEEDBACK, MAIL_RECEIVER } from '../shared/function-manifest';
 import { startSmtpListener, type SesReceiptHandler } from './mail/smtp-listener';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -98,11 +101,22 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const schedulerEndpoint = `http://127.0.0.1:${schedulerPort}`;
     const sesPort = options.sesPort || (options.sesPort === 0 ? await pickFreePort() : 8005);
     const sesEndpoint = `http://127.0.0.1:${sesPort}`;
-    const ses = await startSesEmulator(sesPort);
+    const ses = await startSesEmulator(await pickFreePort());
+    // The emulator behind the configuration set's event destination stand-in (Send events → RecordMailFeedback).
+    const sesEvents = await startSesEventPublisher({
+      port: sesPort,
+      emulator: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
+      deliver: async (event) => ((await import(resolve(PROJECT_ROOT, MAIL_FEEDBACK.entry))) as { handler: (e: SNSEvent) => Promise<unknown> }).handler(event),
+      log: (line) => console.error(line),
+    });
     services.add({
       name: 'ses',
       health: async () => ((await fetch(`${sesEndpoint}/health-check`)).ok ? 'ok' : 'down'),
-      stop: () => new Promise<void>((done) => ses.close(() => done())),
+      stop: async () => {
+        sesEvents.server.closeAllConnections();
+        await new Promise<void>((done) => sesEvents.server.close(() => done()));
+        await new Promise<void>((done) => ses.close(() => done()));
+      },
     });
     // The clock first: it restores its offset before anything reads the time.
     const clock = new LocalClock(
@@ -124,6 +138,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       // Notifications go out as in AWS, through SES v2, to the emulator (it keeps our Message-ID).
       [ENV.mailOut]: 'ses',
       [ENV.sesEndpoint]: sesEndpoint,
+      // As in AWS, mail goes out with a configuration set, whose Send events record each mail.
+      [ENV.sesConfigurationSet]: 'ticketflow-notifications',
+      // The local stand-in publishes a Send event before SES answers: a short wait is plenty.
+      [ENV.sesSendConfirmationSeconds]: '2',
       // Inbound mail: the SMTP listener keeps each raw message in this folder (S3 in AWS).
       [ENV.mailIn]: 'folder',
       [ENV.inboundMailDir]: join(options.dataDir, 'mail', 'inbound'),

@@ -22,6 +22,12 @@ export const ENV = {
   sesEndpoint: 'SES_ENDPOINT',
   /** Optional: the SES configuration set whose event destination reports bounces and complaints. */
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /**
+   * Optional, default 30 (the change follower's timeout is 60 s): how long after a crashed attempt's claim SES's Send event for that
+   * mail has surely been recorded (the mailer waits that long before deciding to resend).
+   * The local runtime's stand-in publishes it at once and sets 2.
+   */
+  sesSendConfirmationSeconds: 'SES_SEND_CONFIRMATION_SECONDS',
   /** The domain SES builds Message-IDs with (`<region>.amazonses.com`); absent when the sender keeps ours (the emulator). */
   sesMessageIdDomain: 'SES_MESSAGE_ID_DOMAIN',
   /** Where SES (or locally the SMTP listener) keeps inbound raw mail: `s3` (AWS) or `folder` (local); absent: no mail in. */

@@ -16,6 +16,10 @@ const ConfigSchema = z.object({
   [ENV.sesEndpoint]: z.url().optional(),
   [ENV.sesConfigurationSet]: z.string().min(1).optional(),
   [ENV.sesMessageIdDomain]: z.string().min(1).optional(),
+  [ENV.sesSendConfirmationSeconds]: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'whole seconds, 1–999')
+    .optional(),
   [ENV.mailIn]: z.enum(['s3', 'folder', 'off']).optional(),
   [ENV.inboundMailBucket]: z.string().min(1).optional(),
   [ENV.inboundMailPrefix]: z.string().optional(),
@@ -34,7 +38,9 @@ export interface Config {
   /** Usage metering on (every deployed function with a table, and npm start); off in handler tests. */
   readonly meterUsage: boolean;
   /** Notifications by mail: declared, never inferred from which SES settings happen to be present. */
-  readonly mail: { sesEndpoint: string | undefined; configurationSet: string | undefined; messageIdDomain: string | null } | undefined;
+  readonly mail:
+    | { sesEndpoint: string | undefined; configurationSet: string | undefined; messageIdDomain: string | null; sendConfirmationMs: number }
+    | undefined;
   /** Where inbound raw mail is read from: declared (`MAIL_IN`), never inferred from which names are set. */
   readonly mailIn: { store: 's3'; bucket: string; prefix: string } | { store: 'folder'; dir: string } | undefined;
 }
@@ -57,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             sesEndpoint: parsed.data[ENV.sesEndpoint],
             configurationSet: parsed.data[ENV.sesConfigurationSet],
             messageIdDomain: parsed.data[ENV.sesMessageIdDomain] ?? null,
+            sendConfirmationMs: Number(parsed.data[ENV.sesSendConfirmationSeconds] ?? 30) * 1000,
           }
         : undefined,
     mailIn: mailInFrom(parsed.data),

@@ -124,6 +124,7 @@ const mailDeps: MailDeps | undefined = config.mail
         messageIdDomain: config.mail.messageIdDomain,
       }),
       clock: systemClock,
+      sendConfirmationMs: config.mail.sendConfirmationMs,
       // one mail, one count: the event and recipient are the idempotency id
       onSent: async (tenantId, eventId, recipient) => {
         await countUsage(tenantId, systemClock.now().toISOString().slice(0, 7), { emailsSent: 1 }, `mail:${eventId}:${recipient}`);

@@ -25,7 +25,8 @@ export interface TicketMailProps {
 /**
  * Mail both ways (CONTRACT section 7) around SES:
  *  - out: the configuration set the change follower sends with; its event destination
- *    publishes bounces and complaints to an encrypted SNS topic → RecordMailFeedback;
+ *    publishes sends, bounces and complaints to an encrypted SNS topic → RecordMailFeedback
+ *    (a Send event records a mail whose sender died before recording it: never twice);
  *  - in: a receipt rule set (activate it once: `aws ses set-active-receipt-rule-set`) whose
  *    rule scans for spam and viruses, stores the raw message in S3, then invokes ReceiveMail
  *    with the verdicts.
@@ -50,10 +51,10 @@ export class TicketMail extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    const topic = new sns.Topic(this, 'Feedback', { masterKey: feedbackKey, enforceSSL: true, displayName: 'Ticketflow SES bounces and complaints' });
-    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+    const topic = new sns.Topic(this, 'Feedback', { masterKey: feedbackKey, enforceSSL: true, displayName: 'Ticketflow SES sends, bounces and complaints' });
+    this.configurationSet.addEventDestination('SendsBouncesAndComplaints', {
       destination: ses.EventDestination.snsTopic(topic),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
     this.feedback = new TicketFunction(this, MAIL_FEEDBACK.id, { spec: MAIL_FEEDBACK, table: props.table });
     topic.addSubscription(new subscriptions.LambdaSubscription(this.feedback.function));

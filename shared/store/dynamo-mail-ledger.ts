@@ -43,11 +43,32 @@ export class DynamoMailLedger implements MailLedger {
         }),
       );
       reportCapacity(this.onCapacity, 'claimMail', 'write', out.ConsumedCapacity);
-      return 'claimed';
+      return { state: 'claimed' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const read = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-      return read.Item?.state === 'sent' ? 'sent' : 'retry';
+      return read.Item?.state === 'sent' ? { state: 'sent' } : { state: 'in-doubt', claimedAt: String(read.Item?.claimedAt ?? '') };
+    }
+  }
+
+  async reclaim(tenantId: string, ticketId: string, eventId: string, recipient: string, claimedAt: string, at: string): Promise<boolean> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mail(tenantId, ticketId, eventId, recipient),
+          UpdateExpression: 'SET claimedAt = :at',
+          ConditionExpression: '#state = :sending AND claimedAt = :claimedAt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':at': at, ':sending': 'sending', ':claimedAt': claimedAt },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      reportCapacity(this.onCapacity, 'claimMail', 'write', out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 
@@ -63,6 +84,33 @@ export class DynamoMailLedger implements MailLedger {
       }),
     );
     reportCapacity(this.onCapacity, 'recordMail', 'write', out.ConsumedCapacity);
+  }
+
+  async confirmSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mail(tenantId, ticketId, sent.eventId, sent.recipient),
+          UpdateExpression: 'SET #state = :sent, messageId = :mid, wireMessageId = :wire, sentAt = :at, thread = :thread',
+          // Only a claim still in doubt: the sender's own record (with SES's wire id) stays.
+          ConditionExpression: '#state = :sending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':sending': 'sending',
+            ':mid': sent.messageId,
+            ':wire': sent.wireMessageId,
+            ':at': sent.sentAt,
+            ':thread': sent.thread,
+          },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      reportCapacity(this.onCapacity, 'recordMail', 'write', out.ConsumedCapacity);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async sentOn(tenantId: string, ticketId: string): Promise<SentMail[]> {

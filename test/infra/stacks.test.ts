@@ -274,6 +274,14 @@ describe('stateless stack: functions', () => {
     expect([...stateless.lifecycle.functions.keys()].sort()).toEqual(LIFECYCLE_FUNCTIONS.map((t) => t.id).sort());
   });
 
+  it('the notification configuration set publishes sends (what records a mail whose sender died), bounces and complaints to the feedback topic', () => {
+    const destinations = Object.values(resourcesOf(api)).filter((r) => r.Type === 'AWS::SES::ConfigurationSetEventDestination');
+    expect(destinations).toHaveLength(1);
+    const destination = destinations[0]!.Properties!.EventDestination;
+    expect([...destination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'send']);
+    expect(destination.SnsDestination.TopicARN.Ref).toBeDefined();
+  });
+
   it.each(allLambdas)('%s: nodejs22.x on arm64 with active tracing and a log group with retention', (_label, resources, id) => {
     const fn = resources[id]!;
     expect(fn.Properties!.Runtime).toBe('nodejs22.x');

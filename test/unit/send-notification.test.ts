@@ -2,28 +2,40 @@ import { describe, expect, it } from 'vitest';
 import { putSettings } from '../../shared/admin/tenant-admin';
 import type { MailClaim, MailLedger, MailSender, OutgoingMail, SentMail } from '../../shared/mail/outbound/ports';
 import { threadOfAddress } from '../../shared/mail/outbound/reply-token';
+import { recordDeliveryFeedback } from '../../shared/mail/outbound/delivery-feedback';
 import { sendNotification, type NotificationEvent } from '../../shared/mail/outbound/send-notification';
 import { aTicket } from '../support/ticket-builder';
 import { caller, fakeDeps } from './fakes';
 
 /** The ledger with DynamoDB's conditional semantics, in memory. */
 class MemoryLedger implements MailLedger {
-  readonly records = new Map<string, { state: 'sending' | 'sent'; sent?: SentMail }>();
+  readonly records = new Map<string, { state: 'sending' | 'sent'; claimedAt: string; sent?: SentMail }>();
   readonly suppressed = new Set<string>();
   async tenantSecret() {
     return 'secret-of-acme';
   }
-  async claim(tenantId: string, ticketId: string, eventId: string, recipient: string): Promise<MailClaim> {
+  async claim(tenantId: string, ticketId: string, eventId: string, recipient: string, at: string): Promise<MailClaim> {
     const key = `${tenantId}/${ticketId}/${eventId}/${recipient}`;
     const found = this.records.get(key);
     if (!found) {
-      this.records.set(key, { state: 'sending' });
-      return 'claimed';
+      this.records.set(key, { state: 'sending', claimedAt: at });
+      return { state: 'claimed' };
     }
-    return found.state === 'sent' ? 'sent' : 'retry';
+    return found.state === 'sent' ? { state: 'sent' } : { state: 'in-doubt', claimedAt: found.claimedAt };
+  }
+  async reclaim(tenantId: string, ticketId: string, eventId: string, recipient: string, claimedAt: string, at: string) {
+    const found = this.records.get(`${tenantId}/${ticketId}/${eventId}/${recipient}`);
+    if (found?.state !== 'sending' || found.claimedAt !== claimedAt) return false;
+    found.claimedAt = at;
+    return true;
   }
   async recordSent(tenantId: string, ticketId: string, sent: SentMail) {
-    this.records.set(`${tenantId}/${ticketId}/${sent.eventId}/${sent.recipient}`, { state: 'sent', sent });
+    const key = `${tenantId}/${ticketId}/${sent.eventId}/${sent.recipient}`;
+    this.records.set(key, { state: 'sent', claimedAt: this.records.get(key)?.claimedAt ?? '', sent });
+  }
+  async confirmSent(tenantId: string, ticketId: string, sent: SentMail) {
+    const found = this.records.get(`${tenantId}/${ticketId}/${sent.eventId}/${sent.recipient}`);
+    if (found?.state === 'sending') Object.assign(found, { state: 'sent', sent });
   }
   async sentOn() {
     return [...this.records.values()].flatMap((r) => (r.sent ? [r.sent] : []));
@@ -65,7 +77,13 @@ async function setup() {
   await deps.tickets.create('acme', { ticket, events: [], comments: [], waits: [] });
   const ledger = new MemoryLedger();
   const sender = new RecordingSender();
-  return { mail: { ...deps, ledger, sender }, ledger, sender };
+  // Waiting moves the fake clock: the wait for SES's Send event costs no real time.
+  const waits: number[] = [];
+  const pause = async (ms: number) => {
+    waits.push(ms);
+    deps.clock.set(new Date(deps.clock.now().getTime() + ms));
+  };
+  return { mail: { ...deps, ledger, sender, sendConfirmationMs: 60_000, pause }, ledger, sender, waits, clock: deps.clock };
 }
 
 const event: NotificationEvent = {
@@ -79,11 +97,12 @@ const event: NotificationEvent = {
 
 describe('sendNotification', () => {
   it('mails each recipient once, redelivered or not; a failed send is retried without repeating the sent ones', async () => {
-    const { mail, sender } = await setup();
+    const { mail, sender, waits } = await setup();
     sender.failNext = true;
     await expect(sendNotification(mail, event)).rejects.toThrow('SES unavailable');
-    // the redelivery: the claim left by the failed attempt is retried, nothing is lost
+    // the redelivery: the failed attempt's claim is in doubt until SES's Send event could have come; none did, so it is sent
     expect(await sendNotification(mail, event)).toEqual({ sent: 2, skipped: 0 });
+    expect(waits.reduce((a, b) => a + b, 0)).toBe(60_000);
     expect(await sendNotification(mail, event)).toEqual({ sent: 0, skipped: 2 });
     expect(sender.sent.map((m) => m.to).sort()).toEqual(['ann@client.example', 'lead@acme.example']);
     // French (the tenant's) for both: neither has a locale of their own
@@ -93,6 +112,70 @@ describe('sendNotification', () => {
     expect(threadOfAddress(replyTo, 'secret-of-acme', 'acme')).toEqual({ kind: 'ticket', id: '01JTICKET' });
     expect(threadOfAddress(replyTo, 'secret-of-acme', 'other')).toBeNull();
     expect(threadOfAddress(replyTo.replace(/\.[0-9a-z]{16}@/, '.aaaaaaaaaaaaaaaa@'), 'secret-of-acme', 'acme')).toBeNull();
+  });
+
+  it('a crash after SES took the mail and before the record: SES’s Send event records it, and the redelivery sends nothing', async () => {
+    const { mail, ledger, sender, waits } = await setup();
+    // the process dies right after SES answered: its own record never happens
+    const dying = { ...mail, ledger: Object.assign(Object.create(ledger) as MemoryLedger, { recordSent: () => Promise.reject(new Error('killed')) }) };
+    await expect(sendNotification(dying, { ...event, recipients: ['ann@client.example'] })).rejects.toThrow('killed');
+    expect(sender.sent).toHaveLength(1);
+    // SES's Send event (configuration set → SNS → RecordMailFeedback), from outside the dead process
+    const sentMail = sender.sent[0]!;
+    const outcome = await recordDeliveryFeedback(
+      ledger,
+      {
+        eventType: 'Send',
+        mail: {
+          timestamp: '2026-12-05T10:00:00.000Z',
+          destination: [sentMail.to],
+          tags: { tenant: [sentMail.tags.tenant], ticket: [sentMail.tags.ticket], event: [sentMail.tags.event], thread: [sentMail.tags.thread] },
+          headers: [{ name: 'Message-ID', value: sentMail.headers['Message-ID'] }],
+        },
+      },
+      new Date(),
+    );
+    expect(outcome.confirmed).toBe(true);
+    expect(await sendNotification(mail, { ...event, recipients: ['ann@client.example'] })).toEqual({ sent: 0, skipped: 1 });
+    expect(sender.sent).toHaveLength(1);
+    expect(waits).toEqual([]);
+    expect((await ledger.sentOn())[0]).toMatchObject({ recipient: 'ann@client.example', messageId: sentMail.headers['Message-ID'], thread: 'ticket' });
+  });
+
+  it('a redelivery soon after a crash waits for SES’s Send event; one arriving meanwhile means nothing is resent', async () => {
+    const { mail, ledger, sender, waits, clock } = await setup();
+    const dying = { ...mail, ledger: Object.assign(Object.create(ledger) as MemoryLedger, { recordSent: () => Promise.reject(new Error('killed')) }) };
+    await expect(sendNotification(dying, { ...event, recipients: ['lead@acme.example'] })).rejects.toThrow('killed');
+    const sentMail = sender.sent[0]!;
+    // the Send event lands 3 s into the wait
+    const pause = async (ms: number) => {
+      await mail.pause(ms);
+      if (waits.length === 3)
+        await ledger.confirmSent('acme', '01JTICKET', {
+          eventId: sentMail.tags.event,
+          recipient: sentMail.to,
+          messageId: sentMail.headers['Message-ID']!,
+          wireMessageId: null,
+          thread: 'ticket',
+          sentAt: clock.now().toISOString(),
+        });
+    };
+    expect(await sendNotification({ ...mail, pause }, { ...event, recipients: ['lead@acme.example'] })).toEqual({ sent: 0, skipped: 1 });
+    expect(sender.sent).toHaveLength(1);
+    expect(waits).toEqual([1000, 1000, 1000]);
+  });
+
+  it('two redeliveries of an unsent claim past the wait: exactly one re-claims and sends', async () => {
+    const { mail, sender, clock } = await setup();
+    sender.failNext = true;
+    await expect(sendNotification(mail, { ...event, recipients: ['ann@client.example'] })).rejects.toThrow('SES unavailable');
+    clock.set(new Date(clock.now().getTime() + 120_000));
+    const outcomes = await Promise.allSettled([
+      sendNotification(mail, { ...event, recipients: ['ann@client.example'] }),
+      sendNotification(mail, { ...event, recipients: ['ann@client.example'] }),
+    ]);
+    expect(sender.sent).toHaveLength(1);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? `sent ${o.value.sent}` : (o.reason as Error).name)).sort()).toEqual(['MailInDoubt', 'sent 1']);
   });
 
   it('sends nothing to a suppressed (bounced) address, nor to the support address itself', async () => {

@@ -1,8 +1,12 @@
 /**
  * SES delivery feedback (CONTRACT section 7): a configuration set's event destination
- * publishes bounces and complaints; a permanent bounce or a complaint is recorded on the
- * address (per tenant: the tenant tag every mail carries) and stops further mail to it.
- * Transient bounces (mailbox full, greylisting) are not: the next mail may well arrive.
+ * publishes sends, bounces and complaints.
+ * - Send: SES took the mail. It is recorded in the ledger by its tags (tenant, ticket,
+ *   event, thread) unless the sender recorded it already: this is how a sender that died
+ *   between SES's answer and its own record is known to have sent (send-notification.ts).
+ * - A permanent bounce or a complaint is recorded on the address (per tenant: the tenant
+ *   tag every mail carries) and stops further mail to it. Transient bounces (mailbox full,
+ *   greylisting) are not: the next mail may well arrive.
  */
 import type { MailLedger } from './ports';
 
@@ -10,13 +14,20 @@ import type { MailLedger } from './ports';
 export interface SesFeedback {
   readonly eventType?: string;
   readonly notificationType?: string;
-  readonly mail?: { readonly timestamp?: string; readonly tags?: Readonly<Record<string, readonly string[]>> };
+  readonly mail?: {
+    readonly timestamp?: string;
+    readonly tags?: Readonly<Record<string, readonly string[]>>;
+    readonly destination?: readonly string[];
+    readonly headers?: readonly { readonly name?: string; readonly value?: string }[];
+  };
   readonly bounce?: { readonly bounceType?: string; readonly bouncedRecipients?: readonly { readonly emailAddress?: string }[]; readonly timestamp?: string };
   readonly complaint?: { readonly complainedRecipients?: readonly { readonly emailAddress?: string }[]; readonly timestamp?: string };
 }
 
 export interface FeedbackOutcome {
   readonly suppressed: readonly { tenantId: string; address: string; reason: 'bounce' | 'complaint' }[];
+  /** A Send event recorded in the ledger. */
+  readonly confirmed?: true;
   readonly ignored: string | null;
 }
 
@@ -29,6 +40,7 @@ export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFe
     (list ?? []).flatMap((r) => (r.emailAddress ? [r.emailAddress.toLowerCase()] : []));
   let reason: 'bounce' | 'complaint';
   let recipients: string[];
+  if (type === 'Send') return confirmSend(ledger, tenantId, feedback, at);
   if (type === 'Bounce') {
     if (feedback.bounce?.bounceType !== 'Permanent') return { suppressed: [], ignored: `bounce ${feedback.bounce?.bounceType ?? 'unknown'}` };
     reason = 'bounce';
@@ -39,4 +51,21 @@ export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFe
   } else return { suppressed: [], ignored: `event ${type ?? 'unknown'}` };
   for (const address of recipients) await ledger.suppress(tenantId, address, reason, at);
   return { suppressed: recipients.map((address) => ({ tenantId, address, reason })), ignored: null };
+}
+
+async function confirmSend(ledger: MailLedger, tenantId: string, feedback: SesFeedback, at: string): Promise<FeedbackOutcome> {
+  const tag = (name: string) => feedback.mail?.tags?.[name]?.[0];
+  const [ticketId, eventId, recipient] = [tag('ticket'), tag('event'), feedback.mail?.destination?.[0]?.toLowerCase()];
+  if (!ticketId || !eventId || !recipient) return { suppressed: [], ignored: 'send without ticket, event or recipient' };
+  const messageId = feedback.mail?.headers?.find((h) => h.name?.toLowerCase() === 'message-id')?.value ?? '';
+  await ledger.confirmSent(tenantId, ticketId, {
+    eventId,
+    recipient,
+    messageId,
+    // SES's own wire id is not in the event; the next mail threads on ours (References keep the root).
+    wireMessageId: null,
+    thread: tag('thread') === 'wait' ? 'wait' : 'ticket',
+    sentAt: feedback.mail?.timestamp ?? at,
+  });
+  return { suppressed: [], confirmed: true, ignored: null };
 }

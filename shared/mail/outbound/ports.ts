@@ -9,8 +9,8 @@ export interface OutgoingMail {
   readonly html: string;
   /** Threading and loop-prevention headers (Message-ID, In-Reply-To, References, Auto-Submitted, …). */
   readonly headers: Readonly<Record<string, string>>;
-  /** Tags the provider echoes in its delivery, bounce and complaint events. */
-  readonly tags: { readonly tenant: string; readonly ticket: string; readonly event: string };
+  /** Tags the provider echoes in its send, bounce and complaint events. */
+  readonly tags: { readonly tenant: string; readonly ticket: string; readonly event: string; readonly thread: SentMail['thread'] };
 }
 
 export interface MailSender {
@@ -30,18 +30,24 @@ export interface SentMail {
   readonly sentAt: string;
 }
 
-export type MailClaim = 'claimed' | 'sent' | 'retry';
+/**
+ * `claimed`: this caller sends. `sent`: recorded (by the sender, or by SES's Send event).
+ * `in-doubt`: an earlier attempt claimed it at `claimedAt` and died before recording;
+ * whether SES took that mail is known only from SES's Send event.
+ */
+export type MailClaim = { readonly state: 'claimed' } | { readonly state: 'sent' } | { readonly state: 'in-doubt'; readonly claimedAt: string };
 
 /** The ledger of mail per ticket: one record per notification event and recipient. */
 export interface MailLedger {
   /** The tenant's secret for reply tokens (made on first use, never shown). */
   tenantSecret(tenantId: string): Promise<string>;
-  /**
-   * Claims the sending of one event to one recipient: `claimed` the first time, `sent`
-   * once recorded, `retry` when an earlier attempt claimed it and died before recording.
-   */
+  /** Claims the sending of one event to one recipient (see MailClaim). */
   claim(tenantId: string, ticketId: string, eventId: string, recipient: string, at: string): Promise<MailClaim>;
+  /** Takes over an in-doubt claim made at `claimedAt` (still unrecorded): true for exactly one caller. */
+  reclaim(tenantId: string, ticketId: string, eventId: string, recipient: string, claimedAt: string, at: string): Promise<boolean>;
   recordSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void>;
+  /** SES's Send event: records the mail unless its sender already did (whose record is fuller). */
+  confirmSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void>;
   /** Mail sent on the ticket, oldest first: what threads the next one. */
   sentOn(tenantId: string, ticketId: string): Promise<SentMail[]>;
   /** Addresses that bounced or complained get no more mail. */

@@ -4,9 +4,13 @@
  * table's stream hands each new one here. Per recipient: claim, send, record.
  *
  * - A redelivered event finds its mail recorded and sends nothing.
- * - A crash after the claim and before the record leaves a claim without a record; the
- *   redelivery sends again (a lost notice is worse than a repeated one) under the same
- *   deterministic Message-ID, which mail programs treat as the same message.
+ * - A crash after the claim and before the record leaves a claim without a record: did
+ *   SES take the mail? SES itself says so: every mail carries the event as a tag, and the
+ *   configuration set's Send event records it (RecordMailFeedback, delivery-feedback.ts),
+ *   from outside the process that died. So a redelivery that finds such a claim waits
+ *   until that event has surely arrived (`sendConfirmationMs` after the claim; only ever
+ *   after a crash), then sends nothing if it was recorded, or sends once (a conditional
+ *   re-claim) if SES never took it: never twice, never lost.
  * - Bounced or complained addresses get nothing.
  */
 import { createHash } from 'node:crypto';
@@ -28,6 +32,15 @@ export interface MailDeps {
   readonly clock: Clock;
   /** Counts each mail that went out (usage, CONTRACT section 8). */
   readonly onSent?: (tenantId: string, eventId: string, recipient: string) => Promise<void>;
+  /** How long after a claim SES's Send event for it has surely been recorded. */
+  readonly sendConfirmationMs: number;
+  /** Waits (real time); tests pass their own. */
+  readonly pause?: (ms: number) => Promise<void>;
+}
+
+/** Another attempt is sending this mail right now: the stream retries the notification later. */
+export class MailInDoubt extends Error {
+  override readonly name = 'MailInDoubt';
 }
 
 /** A notification event as the stream delivers it. */
@@ -67,8 +80,7 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
       skipped++;
       continue;
     }
-    const now = deps.clock.now().toISOString();
-    if ((await deps.ledger.claim(event.tenantId, event.ticketId, event.eventId, recipient, now)) === 'sent') {
+    if ((await claimMail(deps, event, recipient)) === 'sent') {
       skipped++;
       continue;
     }
@@ -89,6 +101,28 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
     sent++;
   }
   return { sent, skipped };
+}
+
+/**
+ * `send` when this caller is to send the mail, `sent` when it went out before. A claim
+ * left by a crashed attempt is decided by SES's Send event: wait until it has surely
+ * arrived, then it is either recorded (`sent`) or SES never took the mail (re-claim, send).
+ */
+async function claimMail(deps: MailDeps, event: NotificationEvent, recipient: string): Promise<'send' | 'sent'> {
+  const pause = deps.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (;;) {
+    const now = deps.clock.now();
+    const claim = await deps.ledger.claim(event.tenantId, event.ticketId, event.eventId, recipient, now.toISOString());
+    if (claim.state !== 'in-doubt') return claim.state === 'sent' ? 'sent' : 'send';
+    const left = Date.parse(claim.claimedAt) + deps.sendConfirmationMs - now.getTime();
+    if (left > 0) {
+      await pause(Math.min(left, 1000));
+      continue;
+    }
+    // No Send event: SES never took it. One re-claim wins; the others retry and find its record.
+    if (await deps.ledger.reclaim(event.tenantId, event.ticketId, event.eventId, recipient, claim.claimedAt, now.toISOString())) return 'send';
+    throw new MailInDoubt('another attempt is sending this mail');
+  }
 }
 
 /** The tenant's support address, or a platform address that names the tenant. */
@@ -150,7 +184,7 @@ export function composeMail(
       'X-Auto-Response-Suppress': 'All',
       'X-Ticketflow-Ticket': ticket.key,
     },
-    tags: { tenant: tenant.tenantId, ticket: ticket.id, event: event.eventId },
+    tags: { tenant: tenant.tenantId, ticket: ticket.id, event: event.eventId, thread: event.details?.waitId ? 'wait' : 'ticket' },
   };
 }
 
