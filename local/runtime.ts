@@ -106,6 +106,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const sesEvents = await startSesEventPublisher({
       port: sesPort,
       emulator: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
+      sentLog: join(options.dataDir, 'mail', 'outbound', 'sent.jsonl'),
       deliver: async (event) => ((await import(resolve(PROJECT_ROOT, MAIL_FEEDBACK.entry))) as { handler: (e: SNSEvent) => Promise<unknown> }).handler(event),
       log: (line) => console.error(line),
     });
@@ -218,6 +219,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       handler: async (event) => ((await import(resolve(PROJECT_ROOT, CHANGE_FOLLOWER.entry))) as { handler: StreamHandler }).handler(event),
       log: (line) => console.error(line),
     });
+    // Send events a kill cut off reach the ledger before the stream retries their mail (as SNS retries).
+    await sesEvents.redeliver();
     await changes.start();
     services.add({ name: 'stream', health: async () => changes.health(), stop: () => changes.stop() });
     // Inbound mail being handled (the SMTP listener's deliveries): settled() waits for them too.

@@ -5,9 +5,17 @@
  * emulator unchanged, and a SendEmail the emulator accepted with a configuration set
  * becomes an SES `Send` event (mail.messageId, destination, tags, headers), delivered as
  * SNS delivers it to the same feedback handler, before the sender gets its answer.
- * Listens on 127.0.0.1 only.
+ *
+ * In AWS, SES and SNS outlive a Lambda that dies mid-send; here they share its process. So
+ * the acceptance is durable first: each accepted mail's Send event is appended to
+ * `sentLog` (JSON lines, kept across restarts like SES's own record of what it sent; the
+ * emulator's `GET /store` forgets on restart), then delivered, then marked delivered.
+ * `redeliver()` (at start, before the stream is followed) delivers what a kill cut off,
+ * as SNS would retry it. Listens on 127.0.0.1 only.
  */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { SNSEvent } from 'aws-lambda';
 
@@ -24,13 +32,44 @@ interface SendEmailRequest {
 
 const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
 
+/** One line of the sent log: a mail SES accepted (its Send event), or that event delivered. */
+type SentLogLine = { readonly sent: SesSendEvent } | { readonly delivered: string };
+
+interface SesSendEvent {
+  readonly eventType: 'Send';
+  readonly mail: {
+    readonly timestamp: string;
+    readonly messageId: string;
+    readonly source: string | undefined;
+    readonly destination: readonly string[];
+    readonly headers: readonly { readonly name: string; readonly value: string }[];
+    readonly tags: Readonly<Record<string, readonly string[]>>;
+  };
+  readonly send: Record<string, never>;
+}
+
+export interface SesEventPublisher {
+  readonly server: Server;
+  readonly port: number;
+  /** Delivers the Send events a kill cut off (logged, not marked delivered). */
+  redeliver(): Promise<number>;
+}
+
 export async function startSesEventPublisher(options: {
   readonly port: number;
   /** Where the emulator itself listens. */
   readonly emulator: string;
   readonly deliver: FeedbackHandler;
+  /** The JSON-lines file of every mail SES accepted and of each Send event delivered. */
+  readonly sentLog: string;
   readonly log?: (line: string) => void;
-}): Promise<{ readonly server: Server; readonly port: number }> {
+}): Promise<SesEventPublisher> {
+  mkdirSync(dirname(options.sentLog), { recursive: true });
+  const append = (line: SentLogLine) => appendFileSync(options.sentLog, `${JSON.stringify(line)}\n`);
+  const publish = async (event: SesSendEvent) => {
+    await options.deliver(snsDelivery(event));
+    append({ delivered: event.mail.messageId });
+  };
   const server = createServer((req, res) => {
     void (async () => {
       try {
@@ -45,7 +84,13 @@ export async function startSesEventPublisher(options: {
           ...(body.length && req.method !== 'GET' && req.method !== 'HEAD' ? { body } : {}),
         });
         const payload = Buffer.from(await answer.arrayBuffer());
-        if (req.method === 'POST' && req.url?.split('?')[0] === SEND_EMAIL_PATH && answer.ok) await publishSend(options, body, payload);
+        if (req.method === 'POST' && req.url?.split('?')[0] === SEND_EMAIL_PATH && answer.ok) {
+          const request = JSON.parse(body.toString('utf8')) as SendEmailRequest;
+          const event = sendEventOf(request, String((JSON.parse(payload.toString('utf8')) as { MessageId?: string }).MessageId ?? ''));
+          append({ sent: event });
+          // As in AWS: events are published for mail sent with a configuration set only.
+          if (request.ConfigurationSetName) await publish(event);
+        }
         res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
         res.end(payload);
       } catch (error) {
@@ -59,21 +104,45 @@ export async function startSesEventPublisher(options: {
     server.once('error', fail);
     server.listen(options.port, '127.0.0.1', () => ok());
   });
-  return { server, port: (server.address() as AddressInfo).port };
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    redeliver: async () => {
+      const lines = readSentLog(options.sentLog);
+      const delivered = new Set(lines.flatMap((l) => ('delivered' in l ? [l.delivered] : [])));
+      const cutOff = lines.flatMap((l) => ('sent' in l && !delivered.has(l.sent.mail.messageId) ? [l.sent] : []));
+      for (const event of cutOff) await publish(event);
+      return cutOff.length;
+    },
+  };
+}
+
+/** What SES accepted, oldest first: every line of the sent log that records a mail. */
+export function sentMails(sentLog: string): SesSendEvent['mail'][] {
+  return readSentLog(sentLog).flatMap((l) => ('sent' in l ? [l.sent.mail] : []));
+}
+
+function readSentLog(sentLog: string): SentLogLine[] {
+  if (!existsSync(sentLog)) return [];
+  // A kill may cut the last line short: it was never acknowledged, so it never happened.
+  return readFileSync(sentLog, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as SentLogLine] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
-async function publishSend(options: { deliver: FeedbackHandler }, requestBody: Buffer, answerBody: Buffer): Promise<void> {
-  const request = JSON.parse(requestBody.toString('utf8')) as SendEmailRequest;
-  // As in AWS: events are published for mail sent with a configuration set only.
-  if (!request.ConfigurationSetName) return;
-  const messageId = String((JSON.parse(answerBody.toString('utf8')) as { MessageId?: string }).MessageId ?? '');
-  const timestamp = new Date().toISOString();
-  const sesEvent = {
+function sendEventOf(request: SendEmailRequest, messageId: string): SesSendEvent {
+  return {
     eventType: 'Send',
     mail: {
-      timestamp,
+      timestamp: new Date().toISOString(),
       messageId,
       source: request.FromEmailAddress,
       destination: request.Destination?.ToAddresses ?? [],
@@ -82,7 +151,11 @@ async function publishSend(options: { deliver: FeedbackHandler }, requestBody: B
     },
     send: {},
   };
-  await options.deliver({
+}
+
+/** The event as SNS hands it to a subscribed Lambda. */
+function snsDelivery(event: SesSendEvent): SNSEvent {
+  return {
     Records: [
       {
         EventSource: 'aws:sns',
@@ -90,11 +163,11 @@ async function publishSend(options: { deliver: FeedbackHandler }, requestBody: B
         EventSubscriptionArn: 'arn:aws:sns:local:000000000000:ticketflow-mail-feedback:local',
         Sns: {
           Type: 'Notification',
-          MessageId: messageId,
+          MessageId: event.mail.messageId,
           TopicArn: 'arn:aws:sns:local:000000000000:ticketflow-mail-feedback',
           Subject: '',
-          Message: JSON.stringify(sesEvent),
-          Timestamp: timestamp,
+          Message: JSON.stringify(event),
+          Timestamp: event.mail.timestamp,
           SignatureVersion: '1',
           Signature: '',
           SigningCertUrl: '',
@@ -103,7 +176,7 @@ async function publishSend(options: { deliver: FeedbackHandler }, requestBody: B
         },
       },
     ],
-  });
+  };
 }
 
 function readAll(req: IncomingMessage): Promise<Buffer> {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sentMails } from '../../local/mail/ses-event-publisher';
 import { LOCAL_STATE_MACHINE_ARN, PROJECT_ROOT } from '../../local/runtime';
 import { TIMER_KINDS } from '../../shared/timers/desired-timers';
 import { scheduleName } from '../../shared/timers/sync-timers';
@@ -482,6 +483,28 @@ describe('crash recovery of npm start', () => {
         expect(workflow, what).toMatchObject({ status: 'RUNNING', currentState: STATE_OF[tk.status as (typeof PATH)[number]], generation: 1 });
       }
     });
+    // Mail: every notification event's mail to each recipient went out exactly once, kills or not
+    // (what SES accepted, kept across restarts by the local SES stand-in).
+    const sentLog = sentMails(join(dataDir, 'mail', 'outbound', 'sent.jsonl')).map((m) => ({
+      messageId: m.headers.find((h) => h.name === 'Message-ID')!.value,
+      to: m.destination,
+    }));
+    const mailsOf = count(sentLog.map((m) => m.messageId));
+    expect(
+      Object.entries(mailsOf).filter(([, n]) => n > 1),
+      'mails sent twice',
+    ).toEqual([]);
+    const expected = outcomes.flatMap(({ history }) =>
+      history
+        .filter((e) => e.type === 'notification')
+        .flatMap((e) => [...new Set((e.recipients as string[]).map((r) => r.toLowerCase()))].map((r) => `${String(e.id).toLowerCase()} ${r}`)),
+    );
+    const sent = new Set(sentLog.map((m) => `${m.messageId.slice(1).split('.')[0]} ${m.to[0]!.toLowerCase()}`));
+    expect(
+      expected.filter((e) => !sent.has(e)),
+      'notification mails lost',
+    ).toEqual([]);
+    expect(expected.length).toBeGreaterThan(tickets.length);
     // nothing left to fire, nothing dead-lettered
     expect([...(await scheduleNames(schedulerEndpoint))]).toEqual([]);
     const health = await api.request('GET', '/_local/health');
@@ -500,6 +523,7 @@ describe('crash recovery of npm start', () => {
         `${attempts.filter((a) => a.sent > a.acked).length} requests cut off by the kills`,
         `acknowledged changes lost with DynamoDB Local's JVM: ${lostAcks.length ? lostAcks.join('; ') : 'none'}`,
         `schedules left over by a kill (fired and did nothing): ${orphans.length ? orphans.join('; ') : 'none'}`,
+        `${sentLog.length} mails for ${expected.length} notification recipients, none twice`,
         phases.join(', '),
       ].join('\n'),
     );

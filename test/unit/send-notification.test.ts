@@ -165,6 +165,16 @@ describe('sendNotification', () => {
     expect(waits).toEqual([1000, 1000, 1000]);
   });
 
+  it('with a clock that stands still (a frozen local clock) the wait still ends, in its own time', async () => {
+    const { mail, sender } = await setup();
+    sender.failNext = true;
+    await expect(sendNotification(mail, { ...event, recipients: ['ann@client.example'] })).rejects.toThrow('SES unavailable');
+    const waits: number[] = [];
+    const standingStill = { ...mail, pause: async (ms: number) => void waits.push(ms) };
+    expect(await sendNotification(standingStill, { ...event, recipients: ['ann@client.example'] })).toEqual({ sent: 1, skipped: 0 });
+    expect(waits.reduce((a, b) => a + b, 0)).toBe(60_000);
+  });
+
   it('two redeliveries of an unsent claim past the wait: exactly one re-claims and sends', async () => {
     const { mail, sender, clock } = await setup();
     sender.failNext = true;

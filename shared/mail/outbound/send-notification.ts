@@ -110,13 +110,17 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
  */
 async function claimMail(deps: MailDeps, event: NotificationEvent, recipient: string): Promise<'send' | 'sent'> {
   const pause = deps.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  // How long this call has waited itself: a clock that stands still (a frozen local one) must not hold it forever.
+  let waited = 0;
   for (;;) {
     const now = deps.clock.now();
     const claim = await deps.ledger.claim(event.tenantId, event.ticketId, event.eventId, recipient, now.toISOString());
     if (claim.state !== 'in-doubt') return claim.state === 'sent' ? 'sent' : 'send';
-    const left = Date.parse(claim.claimedAt) + deps.sendConfirmationMs - now.getTime();
+    const left = deps.sendConfirmationMs - Math.max(now.getTime() - Date.parse(claim.claimedAt), waited);
     if (left > 0) {
-      await pause(Math.min(left, 1000));
+      const step = Math.min(left, 1000);
+      await pause(step);
+      waited += step;
       continue;
     }
     // No Send event: SES never took it. One re-claim wins; the others retry and find its record.
