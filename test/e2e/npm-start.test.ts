@@ -3,10 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../local/runtime';
 import { ROUTES } from '../../shared/http/routes';
 import { freePort } from '../setup/free-port';
+import { headerOf, readOutbox } from '../support/outbox';
+import { eventually } from '../support/tenant-fixture';
 
 /** `npm start` as a newcomer runs it: a real process, real DynamoDB Local, real ports, Ctrl-C. */
 interface Started {
@@ -131,6 +134,62 @@ describe('npm start', () => {
     expect(old.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await exited(second.child)).toBe(0);
+  }, 120_000);
+
+  it('mail both ways against the running process: the notification is in the SES store, a reply over SMTP becomes the comment, once', async () => {
+    const [apiPort, sesPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
+    const started = start({
+      TICKETFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'tf-start-mail-')),
+      TICKETFLOW_API_PORT: String(apiPort),
+      TICKETFLOW_DYNAMODB_PORT: String(await freePort()),
+      TICKETFLOW_SFN_PORT: String(await freePort()),
+      TICKETFLOW_SCHEDULER_PORT: String(await freePort()),
+      TICKETFLOW_SES_PORT: String(sesPort),
+      TICKETFLOW_SMTP_PORT: String(smtpPort),
+    });
+    await waitFor(started, 'Ready.');
+    expect(started.output()).toContain(`smtp://127.0.0.1:${smtpPort}`);
+    const api = `http://127.0.0.1:${apiPort}`;
+    const customer = await tokenFromPrintedLine(started.output(), 'customer');
+    const agent = await tokenFromPrintedLine(started.output(), 'agent');
+    const created = await fetch(`${api}/v1/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'The printer smokes' }),
+    });
+    expect(created.status).toBe(201);
+    const ticket = (await created.json()) as { id: string; key: string; requester: { email: string } };
+    // the creation notice, as the SES emulator stored it
+    const notice = await eventually(
+      async () => (await readOutbox(`http://127.0.0.1:${sesPort}`)).find((m) => m.subject.includes(`[${ticket.key}]`)),
+      (m) => m !== undefined,
+      30_000,
+    );
+    expect(notice!.destination.to).toEqual([ticket.requester.email]);
+    const reply = {
+      from: ticket.requester.email,
+      to: notice!.replyTo[0]!,
+      subject: `Re: ${notice!.subject}`,
+      messageId: '<reply-1@client.example>',
+      inReplyTo: headerOf(notice!, 'Message-ID'),
+      text: 'It is the HP in room 4.\n\nOn Mon, Support wrote:\n> Your ticket was received.\n',
+    };
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+    const fromMail = async () => {
+      const listed = await fetch(`${api}/v1/tickets/${ticket.id}/comments`, { headers: { authorization: `Bearer ${agent}` } });
+      return ((await listed.json()) as { items: { body: string; channel: string }[] }).items.filter((c) => c.channel === 'email');
+    };
+    try {
+      // the listener answers 250 once the reply is handled: no waiting needed after it
+      await transport.sendMail(reply);
+      expect((await fromMail()).map((c) => c.body)).toEqual(['It is the HP in room 4.']);
+      await transport.sendMail(reply); // delivered twice, one comment
+      expect(await fromMail()).toHaveLength(1);
+    } finally {
+      transport.close();
+    }
+    started.child.kill('SIGTERM');
+    expect(await exited(started.child)).toBe(0);
   }, 120_000);
 
   it('says in one line what to install when Java is missing', async () => {
