@@ -4,25 +4,24 @@
  * and 8 (latency and throughput per operation), the same ticket-store operations straight
  * against DynamoDB Local (the storage floor), measured usage and estimated AWS cost per
  * lifecycle (GET /v1/usage, the price table), mails (the SES emulator's store), bundle
- * sizes and cold-init time per function, and the 30-day clock advance with N open tickets
+ * sizes and cold-init time per function (test/bench/bundle-bench.ts), and the 30-day clock advance with N open tickets
  * (its own fresh runtime, test/bench/time-bench.ts). Figures to report, no assertions.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { build } from 'esbuild';
 import { startLocalRuntime, PROJECT_ROOT, type LocalRuntime } from '../../local/runtime';
 import { ensureTable } from '../../local/dynamodb/ensure-table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/local-aws';
-import { FUNCTIONS } from '../../shared/function-manifest';
 import { documentClient } from '../../shared/store/dynamo-client';
 import { DynamoTicketStore } from '../../shared/store/dynamo-ticket-store';
 import type { Ticket, HistoryEvent } from '../../shared/domain/ticket';
 import { COUNTERS, type Counters } from '../../shared/usage/counters';
 import { estimateCost, PRICE_TABLE } from '../../shared/usage/price-table';
 import { freePort } from '../setup/free-port';
+import { bundles } from './bundle-bench';
 import { TYPICAL, type Step } from './lifecycle-bench';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -284,72 +283,6 @@ const TEMPLATE = {
   categoryLog: [{ at: '2026-01-01T00:00:00.000Z', category: 'new' }],
   automation: { reminders: 0, slaWarned: {}, slaBreached: {} },
 } as unknown as Ticket;
-
-const FAKE_ENV: Record<string, string> = {
-  TABLE_NAME: 'ticketflow',
-  METER_USAGE: 'true',
-  AWS_REGION: 'us-east-1',
-  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:ticketflow-ticket-lifecycle',
-  SCHEDULE_GROUP: 'ticketflow-timers',
-  TIMER_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:timer',
-  SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
-  TIMER_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:timer-dlq',
-  MAIL_OUT: 'ses',
-  MAIL_IN: 's3',
-  INBOUND_MAIL_BUCKET: 'inbound',
-  INBOUND_MAIL_PREFIX: 'mail/',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
-
-/** Each handler bundled as CDK's NodejsFunction does (ESM, minified, @aws-sdk external), then imported in a fresh node. */
-async function bundles() {
-  const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'ticketflow-bench');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const out: Record<string, { bytes: number; coldInitMs: number | null; error?: string }> = {};
-  for (const spec of FUNCTIONS) {
-    const file = join(dir, `${spec.id}.mjs`);
-    await build({
-      entryPoints: [join(PROJECT_ROOT, spec.entry)],
-      outfile: file,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      minify: true,
-      external: ['@aws-sdk/*'],
-      banner: { js: "import { createRequire as __ticketflowCreateRequire } from 'node:module'; const require = __ticketflowCreateRequire(import.meta.url);" },
-      logLevel: 'silent',
-    });
-    const bytes = statSync(file).size;
-    const runs: number[] = [];
-    let error: string | undefined;
-    for (let i = 0; i < 3 && !error; i++) {
-      try {
-        const ms = execFileSync(
-          process.execPath,
-          ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`],
-          {
-            env: { ...process.env, ...FAKE_ENV },
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        runs.push(Number(ms.trim().split('\n').pop()));
-      } catch (e) {
-        error =
-          String((e as { stderr?: string }).stderr ?? e)
-            .split('\n')
-            .find((l) => /Error/.test(l)) ?? 'failed';
-      }
-    }
-    out[spec.id] = { bytes, coldInitMs: runs.length ? round(runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)]!) : null, ...(error ? { error } : {}) };
-  }
-  rmSync(dir, { recursive: true, force: true });
-  return out;
-}
 
 function clockAdvance(): Promise<unknown> {
   return new Promise((resolve) => {

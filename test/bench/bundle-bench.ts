@@ -1,0 +1,131 @@
+/**
+ * Bundle size and cold init per Lambda function, the way the issue measures them: each
+ * handler bundled as CDK's NodejsFunction does (infra/constructs/ticket-function.ts: ESM,
+ * minified, `@aws-sdk/*` left to the runtime), then imported in a fresh `node` with a fake
+ * environment that declares every capability, timed `runs` times (median reported).
+ * Used by `npm run bench` (test/bench/bench.ts) and on its own:
+ *
+ *   npx tsx test/bench/bundle-bench.ts                 # every function, a table
+ *   npx tsx test/bench/bundle-bench.ts GetTicket       # only those ids
+ *   BENCH_COLD_RUNS=5 BENCH_JSON=1 npx tsx test/bench/bundle-bench.ts
+ *   BENCH_TOP=12 npx tsx test/bench/bundle-bench.ts GetTicket   # + the biggest inputs of each bundle
+ *
+ * Only node_modules/.cache/ticketflow-bench is written (and removed afterwards).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { FUNCTIONS } from '../../shared/function-manifest';
+
+const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
+
+/** Every capability declared, with resource names that only have to look right: nothing is called at import. */
+export const FAKE_ENV: Record<string, string> = {
+  TABLE_NAME: 'ticketflow',
+  METER_USAGE: 'true',
+  AWS_REGION: 'us-east-1',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:ticketflow-ticket-lifecycle',
+  SCHEDULE_GROUP: 'ticketflow-timers',
+  TIMER_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:timer',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
+  TIMER_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:timer-dlq',
+  MAIL_OUT: 'ses',
+  MAIL_IN: 's3',
+  INBOUND_MAIL_BUCKET: 'inbound',
+  INBOUND_MAIL_PREFIX: 'mail/',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+export interface BundleFigures {
+  bytes: number;
+  coldInitMs: number | null;
+  error?: string;
+  /** The biggest inputs (bytes in the output), when asked for. */
+  top?: Record<string, number>;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** The packages (or our own files) that make up a bundle, biggest first. */
+function biggestInputs(metafile: Metafile, n: number): Record<string, number> {
+  const sizes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const key = m ? m[1]! : input.replace(/\/[^/]+$/, '/');
+      sizes.set(key, (sizes.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return Object.fromEntries([...sizes].sort((a, b) => b[1] - a[1]).slice(0, n));
+}
+
+/** Each handler bundled as CDK's NodejsFunction does (ESM, minified, @aws-sdk external), then imported in a fresh node. */
+export async function bundles(options: { ids?: readonly string[]; runs?: number; top?: number } = {}): Promise<Record<string, BundleFigures>> {
+  const runs = options.runs ?? 3;
+  const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'ticketflow-bench');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const out: Record<string, BundleFigures> = {};
+  const specs = options.ids?.length ? FUNCTIONS.filter((f) => options.ids!.includes(f.id)) : FUNCTIONS;
+  for (const spec of specs) {
+    const file = join(dir, `${spec.id}.mjs`);
+    const result = await build({
+      entryPoints: [join(PROJECT_ROOT, spec.entry)],
+      outfile: file,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      minify: true,
+      external: ['@aws-sdk/*'],
+      banner: { js: "import { createRequire as __ticketflowCreateRequire } from 'node:module'; const require = __ticketflowCreateRequire(import.meta.url);" },
+      metafile: options.top !== undefined,
+      logLevel: 'silent',
+    });
+    const bytes = statSync(file).size;
+    const times: number[] = [];
+    let error: string | undefined;
+    for (let i = 0; i < runs && !error; i++) {
+      try {
+        const ms = execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now()-t)`,
+          ],
+          { env: { ...process.env, ...FAKE_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        times.push(Number(ms.trim().split('\n').pop()));
+      } catch (e) {
+        error =
+          String((e as { stderr?: string }).stderr ?? e)
+            .split('\n')
+            .find((l) => /Error/.test(l)) ?? 'failed';
+      }
+    }
+    out[spec.id] = {
+      bytes,
+      coldInitMs: times.length ? round(times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!) : null,
+      ...(error ? { error } : {}),
+      ...(result.metafile && options.top ? { top: biggestInputs(result.metafile, options.top) } : {}),
+    };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const top = process.env.BENCH_TOP ? Number(process.env.BENCH_TOP) : undefined;
+  const figures = await bundles({ ids: process.argv.slice(2), runs: Number(process.env.BENCH_COLD_RUNS ?? 3), ...(top ? { top } : {}) });
+  if (process.env.BENCH_JSON) console.log(JSON.stringify(figures, null, 2));
+  else {
+    console.log('| function | KB | cold init ms |\n|---|---:|---:|');
+    for (const [id, f] of Object.entries(figures)) console.log(`| ${id} | ${(f.bytes / 1024).toFixed(1)} | ${f.coldInitMs ?? f.error} |`);
+    for (const [id, f] of Object.entries(figures)) if (f.top) console.log(`\n${id}:`, f.top);
+  }
+}
