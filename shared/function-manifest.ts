@@ -1,11 +1,13 @@
 /**
  * Every Lambda function of the system and what it may do, declared once. The CDK stacks
  * derive each function's grants and environment from its capabilities (and nothing
- * else); the handlers wire exactly those at cold start (`requireLifecycle`,
- * `requireTimers` in shared/wiring.ts fail the cold start when their configuration is
- * missing, so no capability is ever silently off); the local runtime maps the same
- * entries to its gateway, Step Functions tasks, schedule target and stream poller. A
- * test checks that each handler wires what its entry declares, no more, no less.
+ * else); the handlers wire exactly those at cold start (`requireLifecycle()`,
+ * `requireTimers()`, `requireMailOut()`, `requireMailIn()`, each in its own module under
+ * shared/wiring/, which alone loads that capability's SDK client, fail the cold start when
+ * their configuration is missing, so no capability is ever silently off); the local
+ * runtime maps the same entries to its gateway, Step Functions tasks, schedule target and
+ * stream poller. A test checks that each handler wires what its entry declares, no more,
+ * no less, and loads no undeclared capability's module.
  */
 import { ROUTES, type RouteDefinition, type StateMachineAccess } from './http/routes';
 import { LIFECYCLE_FUNCTIONS, type LifecycleFunction } from './lifecycle/lifecycle-functions';

@@ -5,7 +5,10 @@ import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
 import { recordChangeBatch } from '../../shared/observability/metrics';
 import { notificationOf, settingsChangeOf, ticketChangeOf } from '../../shared/store/ticket-stream-records';
-import { deps, requireLifecycle, requireMailOut, requireTimers, usage } from '../../shared/wiring';
+import { deps, usage } from '../../shared/wiring';
+import { requireLifecycle } from '../../shared/wiring/lifecycle';
+import { requireMailOut } from '../../shared/wiring/mail-out';
+import { requireTimers } from '../../shared/wiring/timers';
 import { mailNotifications } from '../../shared/changes/mail-notifications';
 import { dedupeInvocationAs } from '../../shared/usage/invocation-meter';
 

@@ -1,7 +1,7 @@
 import { awaitTicket, type AwaitInput } from '../../shared/lifecycle/ticket-lifecycle';
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
-import { requireLifecycle } from '../../shared/wiring';
+import { requireLifecycle } from '../../shared/wiring/lifecycle';
 import { LIFECYCLE_TASK_TRANSITIONS, meterLifecycleTask } from '../../shared/usage/state-transitions';
 
 const lifecycle = requireLifecycle();

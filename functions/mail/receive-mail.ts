@@ -2,7 +2,7 @@ import type { SESEvent } from 'aws-lambda';
 import { receiveMail, type ReceiveOutcome, type Verdicts } from '../../shared/mail/inbound/receive-mail';
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
-import { requireMailIn } from '../../shared/wiring';
+import { requireMailIn } from '../../shared/wiring/mail-in';
 
 const receiver = requireMailIn();
 

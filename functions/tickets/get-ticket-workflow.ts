@@ -4,7 +4,8 @@ import { httpRoute } from '../../shared/http/handler-kit';
 import { IdParam } from '../../shared/http/schemas';
 import { describeWorkflow } from '../../shared/lifecycle/ticket-lifecycle';
 import { getTicket } from '../../shared/tickets/ticket-queries';
-import { deps, requireLifecycle } from '../../shared/wiring';
+import { deps } from '../../shared/wiring';
+import { requireLifecycle } from '../../shared/wiring/lifecycle';
 
 const lifecycle = requireLifecycle();
 

@@ -5,7 +5,9 @@ import { repairWorkflow } from '../../shared/lifecycle/ticket-lifecycle';
 import { recordRepair } from '../../shared/tickets/ticket-commands';
 import { getTicket } from '../../shared/tickets/ticket-queries';
 import { syncTimers } from '../../shared/timers/sync-timers';
-import { deps, idempotency, requireLifecycle, requireTimers } from '../../shared/wiring';
+import { deps, idempotency } from '../../shared/wiring';
+import { requireLifecycle } from '../../shared/wiring/lifecycle';
+import { requireTimers } from '../../shared/wiring/timers';
 
 const lifecycle = requireLifecycle();
 const timers = requireTimers();

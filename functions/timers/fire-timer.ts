@@ -2,7 +2,9 @@ import type { TimerPayload } from '../../shared/domain/ports';
 import { fireTimer } from '../../shared/timers/fire-timer';
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
-import { deps, requireLifecycle, requireTimers } from '../../shared/wiring';
+import { deps } from '../../shared/wiring';
+import { requireLifecycle } from '../../shared/wiring/lifecycle';
+import { requireTimers } from '../../shared/wiring/timers';
 import { countInvocation, dedupeInvocationAs, meterTenant } from '../../shared/usage/invocation-meter';
 
 const timerDeps = { ...deps, lifecycle: requireLifecycle(), timers: requireTimers() };

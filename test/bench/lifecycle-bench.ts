@@ -60,7 +60,7 @@ export async function lifecycleBench(runtime: LocalRuntime, wakes: number): Prom
   );
 
   // (2) state transitions and schedules per typical life.
-  const { requireTimers } = await import('../../shared/wiring');
+  const { requireTimers } = await import('../../shared/wiring/timers');
   const scheduler = requireTimers().scheduler as { upsert: (...a: never[]) => Promise<void>; remove: (...a: never[]) => Promise<void> };
   const counts = { upsert: 0, remove: 0 };
   const [upsert, remove] = [scheduler.upsert.bind(scheduler), scheduler.remove.bind(scheduler)];

@@ -1,0 +1,36 @@
+/**
+ * The mail-out capability (manifest `mailOut`): the SES v2 client and the mailer, loaded
+ * only by the function that sends notifications (the change follower).
+ */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { ENV } from '../config-names';
+import type { MailDeps } from '../mail/outbound/send-notification';
+import { SesMailSender } from '../mail/ses-mail-sender';
+import { traceAwsClient } from '../observability/tracer';
+import { config, countUsage, deps, mailLedger } from '../wiring';
+
+/** Mail out exists where it is declared (`MAIL_OUT=ses`: in AWS and in `npm start`). */
+const mailDeps: MailDeps | undefined = config.mail
+  ? {
+      tickets: deps.tickets,
+      settings: deps.settings,
+      users: deps.users,
+      ledger: mailLedger,
+      sender: new SesMailSender(traceAwsClient(new SESv2Client(config.mail.sesEndpoint ? { endpoint: config.mail.sesEndpoint } : {})), {
+        configurationSet: config.mail.configurationSet,
+        messageIdDomain: config.mail.messageIdDomain,
+      }),
+      clock: deps.clock,
+      sendConfirmationMs: config.mail.sendConfirmationMs,
+      // one mail, one count: the event and recipient are the idempotency id
+      onSent: async (tenantId, eventId, recipient) => {
+        await countUsage(tenantId, deps.clock.now().toISOString().slice(0, 7), { emailsSent: 1 }, `mail:${eventId}:${recipient}`);
+      },
+    }
+  : undefined;
+
+/** For the change follower, which mails notifications: fails the cold start where mail out is not configured. */
+export function requireMailOut(): MailDeps {
+  if (!mailDeps) throw new Error(`${ENV.mailOut} is not configured`);
+  return mailDeps;
+}
