@@ -9,14 +9,15 @@
  *   npx tsx test/bench/bundle-bench.ts GetTicket       # only those ids
  *   BENCH_COLD_RUNS=5 BENCH_JSON=1 npx tsx test/bench/bundle-bench.ts
  *   BENCH_TOP=12 npx tsx test/bench/bundle-bench.ts GetTicket   # + the biggest inputs of each bundle
+ *   BENCH_BASE=../wt-main npx tsx test/bench/bundle-bench.ts      # against another checkout, runs interleaved
  *
  * Only node_modules/.cache/ticketflow-bench is written (and removed afterwards).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { FUNCTIONS } from '../../shared/function-manifest';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
@@ -62,58 +63,77 @@ function biggestInputs(metafile: Metafile, n: number): Record<string, number> {
   return Object.fromEntries([...sizes].sort((a, b) => b[1] - a[1]).slice(0, n));
 }
 
-/** Each handler bundled as CDK's NodejsFunction does (ESM, minified, @aws-sdk external), then imported in a fresh node. */
-export async function bundles(options: { ids?: readonly string[]; runs?: number; top?: number } = {}): Promise<Record<string, BundleFigures>> {
+const BUILD_OPTIONS: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  minify: true,
+  external: ['@aws-sdk/*'],
+  banner: { js: "import { createRequire as __ticketflowCreateRequire } from 'node:module'; const require = __ticketflowCreateRequire(import.meta.url);" },
+  logLevel: 'silent',
+};
+
+/** One import of the bundle in a fresh node: milliseconds, or the error line. */
+function coldInitOnce(file: string): number | string {
+  try {
+    const ms = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now()-t)`],
+      { env: { ...process.env, ...FAKE_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return Number(ms.trim().split('\n').pop());
+  } catch (e) {
+    return (
+      String((e as { stderr?: string }).stderr ?? e)
+        .split('\n')
+        .find((l) => /Error/.test(l)) ?? 'failed'
+    );
+  }
+}
+
+const median = (xs: number[]) => (xs.length ? round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!) : null);
+
+/**
+ * Each handler bundled as CDK's NodejsFunction does (ESM, minified, @aws-sdk external), then
+ * imported in a fresh node `runs` times. With `base` (another checkout of this project, e.g.
+ * a `git worktree` of main), its bundles are measured too, each run alternating between the
+ * two, so a busy machine slows both alike.
+ */
+export async function bundles(
+  options: { ids?: readonly string[]; runs?: number; top?: number; base?: string } = {},
+): Promise<Record<string, BundleFigures & { base?: BundleFigures }>> {
   const runs = options.runs ?? 3;
   const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'ticketflow-bench');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const out: Record<string, BundleFigures> = {};
+  const out: Record<string, BundleFigures & { base?: BundleFigures }> = {};
   const specs = options.ids?.length ? FUNCTIONS.filter((f) => options.ids!.includes(f.id)) : FUNCTIONS;
   for (const spec of specs) {
-    const file = join(dir, `${spec.id}.mjs`);
-    const result = await build({
-      entryPoints: [join(PROJECT_ROOT, spec.entry)],
-      outfile: file,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      minify: true,
-      external: ['@aws-sdk/*'],
-      banner: { js: "import { createRequire as __ticketflowCreateRequire } from 'node:module'; const require = __ticketflowCreateRequire(import.meta.url);" },
-      metafile: options.top !== undefined,
-      logLevel: 'silent',
-    });
-    const bytes = statSync(file).size;
-    const times: number[] = [];
-    let error: string | undefined;
-    for (let i = 0; i < runs && !error; i++) {
-      try {
-        const ms = execFileSync(
-          process.execPath,
-          [
-            '--input-type=module',
-            '-e',
-            `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now()-t)`,
-          ],
-          { env: { ...process.env, ...FAKE_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        times.push(Number(ms.trim().split('\n').pop()));
-      } catch (e) {
-        error =
-          String((e as { stderr?: string }).stderr ?? e)
-            .split('\n')
-            .find((l) => /Error/.test(l)) ?? 'failed';
+    const roots = [PROJECT_ROOT, ...(options.base && existsSync(join(options.base, spec.entry)) ? [options.base] : [])];
+    const measured = await Promise.all(
+      roots.map(async (root, i) => {
+        // Both in this checkout's node_modules/.cache, so `@aws-sdk/*` resolves to the same packages.
+        const file = join(dir, `${spec.id}${i ? '.base' : ''}.mjs`);
+        const result = await build({ ...BUILD_OPTIONS, entryPoints: [join(root, spec.entry)], outfile: file, metafile: options.top !== undefined });
+        return { file, bytes: statSync(file).size, metafile: result.metafile, times: [] as number[], error: undefined as string | undefined };
+      }),
+    );
+    for (let run = 0; run < runs; run++)
+      for (const m of measured) {
+        if (m.error) continue;
+        const t = coldInitOnce(m.file);
+        if (typeof t === 'number') m.times.push(t);
+        else m.error = t;
       }
-    }
-    out[spec.id] = {
-      bytes,
-      coldInitMs: times.length ? round(times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!) : null,
-      ...(error ? { error } : {}),
-      ...(result.metafile && options.top ? { top: biggestInputs(result.metafile, options.top) } : {}),
-    };
+    const figures = (m: (typeof measured)[number]): BundleFigures => ({
+      bytes: m.bytes,
+      coldInitMs: median(m.times),
+      ...(m.error ? { error: m.error } : {}),
+      ...(m.metafile && options.top ? { top: biggestInputs(m.metafile, options.top) } : {}),
+    });
+    out[spec.id] = { ...figures(measured[0]!), ...(measured[1] ? { base: figures(measured[1]) } : {}) };
   }
   rmSync(dir, { recursive: true, force: true });
   return out;
@@ -121,11 +141,22 @@ export async function bundles(options: { ids?: readonly string[]; runs?: number;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const top = process.env.BENCH_TOP ? Number(process.env.BENCH_TOP) : undefined;
-  const figures = await bundles({ ids: process.argv.slice(2), runs: Number(process.env.BENCH_COLD_RUNS ?? 3), ...(top ? { top } : {}) });
+  const base = process.env.BENCH_BASE;
+  const figures = await bundles({
+    ids: process.argv.slice(2),
+    runs: Number(process.env.BENCH_COLD_RUNS ?? 3),
+    ...(top ? { top } : {}),
+    ...(base ? { base } : {}),
+  });
+  const kb = (f: BundleFigures | undefined) => (f ? (f.bytes / 1024).toFixed(1) : '');
+  const ms = (f: BundleFigures | undefined) => (f ? String(f.coldInitMs ?? f.error) : '');
   if (process.env.BENCH_JSON) console.log(JSON.stringify(figures, null, 2));
-  else {
+  else if (base) {
+    console.log('| function | KB base | KB | cold init ms base | cold init ms |\n|---|---:|---:|---:|---:|');
+    for (const [id, f] of Object.entries(figures)) console.log(`| ${id} | ${kb(f.base)} | ${kb(f)} | ${ms(f.base)} | ${ms(f)} |`);
+  } else {
     console.log('| function | KB | cold init ms |\n|---|---:|---:|');
-    for (const [id, f] of Object.entries(figures)) console.log(`| ${id} | ${(f.bytes / 1024).toFixed(1)} | ${f.coldInitMs ?? f.error} |`);
-    for (const [id, f] of Object.entries(figures)) if (f.top) console.log(`\n${id}:`, f.top);
+    for (const [id, f] of Object.entries(figures)) console.log(`| ${id} | ${kb(f)} | ${ms(f)} |`);
   }
+  for (const [id, f] of Object.entries(figures)) if (f.top) console.log(`\n${id}:`, f.top, ...(f.base?.top ? ['\nbase:', f.base.top] : []));
 }
