@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { runConcurrently } from '../../local/common/run-concurrently';
 import { startLocalRuntime, PROJECT_ROOT, type LocalRuntime } from '../../local/runtime';
 import { ensureTable } from '../../local/dynamodb/ensure-table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/local-aws';
@@ -40,15 +41,6 @@ function stats(samples: Samples, seconds: number) {
         op,
         { n: s.length, p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), p99: round(percentile(s, 99)), perSecond: round(s.length / seconds) },
       ];
-    }),
-  );
-}
-
-async function pool<T>(concurrency: number, jobs: (() => Promise<T>)[]) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < jobs.length) await jobs[next++]!();
     }),
   );
 }
@@ -134,9 +126,10 @@ async function lifecycles(runtime: LocalRuntime) {
       const before = await usageOf(runtime, admin, [month0]);
       const mailsBefore = await mails(runtime);
       const t0 = performance.now();
-      await pool(
+      await runConcurrently(
+        Array.from({ length: LIFECYCLES }, (_, i) => i),
         c,
-        Array.from({ length: LIFECYCLES }, () => () => life1(true)),
+        () => life1(true),
       );
       busy += (performance.now() - t0) / 1000;
       await runtime.settled();
@@ -235,9 +228,10 @@ async function floor(runtime: LocalRuntime, template: Ticket) {
     const perSecond: Record<string, number> = {};
     for (const [op, run] of Object.entries(phases)) {
       const t0 = performance.now();
-      await pool(
+      await runConcurrently(
+        ids.map((id, i) => [id, i] as const),
         c,
-        ids.map((id, i) => () => timed(op, () => run(id, i))),
+        ([id, i]) => timed(op, () => run(id, i)),
       );
       perSecond[op] = n / ((performance.now() - t0) / 1000);
     }
