@@ -1,7 +1,3 @@
-import type { TimerPayload } from '../shared/domain/ports';
-import type { AddressInfo } from 'node:net';
-import type { SNSEvent } from 'aws-lambda';
-import { startSesEventPublisher } from './mail/ses-event-publisher';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -26,6 +22,10 @@ import { LocalStreamPoller, type StreamHandler } from './streams/local-stream-po
 import { LocalServices } from './local-service';
 import { MAIL_FEEDBACK, MAIL_RECEIVER } from '../shared/function-manifest';
 import { startSmtpListener, type SesReceiptHandler } from './mail/smtp-listener';
+import { startSesEventPublisher } from './mail/ses-event-publisher';
+import type { TimerPayload } from '../shared/domain/ports';
+import type { AddressInfo } from 'node:net';
+import type { SNSEvent } from 'aws-lambda';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 

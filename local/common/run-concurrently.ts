@@ -7,3 +7,19 @@ export async function runConcurrently<T>(items: readonly T[], limit: number, wor
     }),
   );
 }
+
+/**
+ * Groups `items` (already in order) into lanes by `laneOf`; the lanes run side by side, at
+ * most `limit` at a time, and each lane's items one after another in their order.
+ */
+export async function runInLanes<T, K>(items: readonly T[], laneOf: (item: T) => K, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const lanes = new Map<K, T[]>();
+  for (const item of items) {
+    const lane = lanes.get(laneOf(item));
+    if (lane) lane.push(item);
+    else lanes.set(laneOf(item), [item]);
+  }
+  await runConcurrently([...lanes.values()], limit, async (lane) => {
+    for (const item of lane) await work(item);
+  });
+}

@@ -7,7 +7,7 @@
  * Nothing here logs customer data: the optional `log` receives operation names, counts and
  * error codes only (no schedule names, no inputs).
  */
-import { runConcurrently } from '../common/run-concurrently';
+import { runInLanes } from '../common/run-concurrently';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { closeServer, listenLoopback } from '../common/loopback-server';
@@ -500,18 +500,17 @@ export class LocalScheduler {
         continue;
       }
       // Lanes of one ordering key each, in due order; the lanes run side by side.
-      const lanes = new Map<string, ScheduleRecord[]>();
-      for (const rec of due) {
-        const key = this.orderingKey({ name: rec.name, input: rec.target.Input });
-        lanes.set(key, [...(lanes.get(key) ?? []), rec]);
-      }
-      await runConcurrently([...lanes.values()], this.concurrency, async (lane) => {
-        for (const rec of lane) {
+      const orderingKey = this.orderingKey;
+      await runInLanes(
+        due,
+        (rec) => orderingKey({ name: rec.name, input: rec.target.Input }),
+        this.concurrency,
+        async (rec) => {
           // An earlier firing in the lane may have updated or deleted it: fire what stands now.
           const current = this.schedules.get(keyOf(rec.groupName, rec.name));
           if (!this.closed && current && current.dueAt <= (untilMs ?? this.nowMs()) && this.isPending(current)) await this.fire(current);
-        }
-      });
+        },
+      );
     }
     await this.store.flush();
   }

@@ -7,7 +7,7 @@
  * Nothing here logs customer data: the optional `log` receives operation names, counts and
  * error codes only.
  */
-import { runConcurrently } from '../common/run-concurrently';
+import { runInLanes } from '../common/run-concurrently';
 import './polyfill';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -350,15 +350,16 @@ export class LocalStepFunctions {
       const due = [...this.due].filter((item) => item.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
       if (due.length === 0) break;
       // Executions are independent: each fires its due items in order, several executions at once.
-      const byExecution = new Map<Runtime, DueItem[]>();
-      for (const item of due) byExecution.set(item.rt, [...(byExecution.get(item.rt) ?? []), item]);
-      await runConcurrently([...byExecution.values()], this.concurrency, async (items) => {
-        for (const item of items) {
-          if (this.closed || !this.due.delete(item)) continue;
+      await runInLanes(
+        due,
+        (item) => item.rt,
+        this.concurrency,
+        async (item) => {
+          if (this.closed || !this.due.delete(item)) return;
           item.fire();
           await this.settledOf(item.rt);
-        }
-      });
+        },
+      );
     }
     await this.store.flush();
   }

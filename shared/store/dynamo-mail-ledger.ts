@@ -73,44 +73,39 @@ export class DynamoMailLedger implements MailLedger {
   }
 
   async recordSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void> {
+    await this.writeSent(tenantId, ticketId, sent, false);
+  }
+
+  async confirmSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void> {
+    try {
+      // Only a claim still in doubt: the sender's own record (with SES's wire id) stays.
+      await this.writeSent(tenantId, ticketId, sent, true);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The mail's record: by its sender, or (`onlyInDoubt`) by SES's Send event. */
+  private async writeSent(tenantId: string, ticketId: string, sent: SentMail, onlyInDoubt: boolean): Promise<void> {
     const out = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.mail(tenantId, ticketId, sent.eventId, sent.recipient),
         UpdateExpression: 'SET #state = :sent, messageId = :mid, wireMessageId = :wire, sentAt = :at, thread = :thread',
+        ...(onlyInDoubt ? { ConditionExpression: '#state = :sending' } : {}),
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':mid': sent.messageId, ':wire': sent.wireMessageId, ':at': sent.sentAt, ':thread': sent.thread },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':mid': sent.messageId,
+          ':wire': sent.wireMessageId,
+          ':at': sent.sentAt,
+          ':thread': sent.thread,
+          ...(onlyInDoubt ? { ':sending': 'sending' } : {}),
+        },
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
     reportCapacity(this.onCapacity, 'recordMail', 'write', out.ConsumedCapacity);
-  }
-
-  async confirmSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.mail(tenantId, ticketId, sent.eventId, sent.recipient),
-          UpdateExpression: 'SET #state = :sent, messageId = :mid, wireMessageId = :wire, sentAt = :at, thread = :thread',
-          // Only a claim still in doubt: the sender's own record (with SES's wire id) stays.
-          ConditionExpression: '#state = :sending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':sent': 'sent',
-            ':sending': 'sending',
-            ':mid': sent.messageId,
-            ':wire': sent.wireMessageId,
-            ':at': sent.sentAt,
-            ':thread': sent.thread,
-          },
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      reportCapacity(this.onCapacity, 'recordMail', 'write', out.ConsumedCapacity);
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
   }
 
   async sentOn(tenantId: string, ticketId: string): Promise<SentMail[]> {
