@@ -10,7 +10,6 @@
 import { monotonicFactory } from 'ulid';
 import { loadConfig } from './config';
 import type { IdGenerator } from './domain/ports';
-import { traceAwsClient } from './observability/tracer';
 import { platformClock } from './time/platform-clock';
 import { documentClient, type CapacityListener } from './store/dynamo-client';
 import { DynamoIdempotencyStore } from './store/dynamo-idempotency-store';
@@ -28,7 +27,7 @@ import { DynamoMailboxRegistry } from './store/dynamo-inbound-mail';
 
 export const config = loadConfig();
 
-const db = documentClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}, traceAwsClient);
+const db = documentClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {});
 
 /** Listeners for consumed capacity (usage metering, benchmarks) register here. */
 const capacityListeners: CapacityListener[] = [];

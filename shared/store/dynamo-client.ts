@@ -1,9 +1,8 @@
 import { DynamoDBClient, type ConsumedCapacity, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** `capture` instruments the client (X-Ray) before the document layer wraps it. */
-export function documentClient(config: DynamoDBClientConfig = {}, capture: (client: DynamoDBClient) => DynamoDBClient = (c) => c): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(capture(new DynamoDBClient(config)), {
+export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

@@ -7,7 +7,6 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { ENV } from '../config-names';
 import { SfnWorkflowEngine } from '../lifecycle/sfn-workflow-engine';
 import type { LifecycleDeps } from '../lifecycle/ticket-lifecycle';
-import { traceAwsClient } from '../observability/tracer';
 import { DynamoLifecycleRegistry } from '../store/dynamo-lifecycle-registry';
 import { config, deps, table } from '../wiring';
 
@@ -17,7 +16,7 @@ const lifecycleDeps: LifecycleDeps | undefined = config.stateMachineArn
       tickets: deps.tickets,
       settings: deps.settings,
       registry: new DynamoLifecycleRegistry(table.db, table.tableName, table.meter),
-      engine: new SfnWorkflowEngine(traceAwsClient(new SFNClient(config.sfnEndpoint ? { endpoint: config.sfnEndpoint } : {})), config.stateMachineArn),
+      engine: new SfnWorkflowEngine(new SFNClient(config.sfnEndpoint ? { endpoint: config.sfnEndpoint } : {}), config.stateMachineArn),
       clock: deps.clock,
     }
   : undefined;

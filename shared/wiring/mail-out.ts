@@ -6,7 +6,6 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { ENV } from '../config-names';
 import type { MailDeps } from '../mail/outbound/send-notification';
 import { SesMailSender } from '../mail/ses-mail-sender';
-import { traceAwsClient } from '../observability/tracer';
 import { config, countUsage, deps, mailLedger } from '../wiring';
 
 /** Mail out exists where it is declared (`MAIL_OUT=ses`: in AWS and in `npm start`). */
@@ -16,7 +15,7 @@ const mailDeps: MailDeps | undefined = config.mail
       settings: deps.settings,
       users: deps.users,
       ledger: mailLedger,
-      sender: new SesMailSender(traceAwsClient(new SESv2Client(config.mail.sesEndpoint ? { endpoint: config.mail.sesEndpoint } : {})), {
+      sender: new SesMailSender(new SESv2Client(config.mail.sesEndpoint ? { endpoint: config.mail.sesEndpoint } : {}), {
         configurationSet: config.mail.configurationSet,
         messageIdDomain: config.mail.messageIdDomain,
       }),

@@ -4,7 +4,6 @@
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ENV } from '../config-names';
-import { traceAwsClient } from '../observability/tracer';
 import { DynamoTimerRegistry } from '../store/dynamo-timer-registry';
 import { EventBridgeTimerScheduler } from '../timers/eventbridge-timer-scheduler';
 import type { TimerDeps } from '../timers/sync-timers';
@@ -16,7 +15,7 @@ const timerDeps: TimerDeps | undefined = config.schedules
       tickets: deps.tickets,
       settings: deps.settings,
       scheduler: new EventBridgeTimerScheduler(
-        traceAwsClient(new SchedulerClient(config.schedulerEndpoint ? { endpoint: config.schedulerEndpoint } : {})),
+        new SchedulerClient(config.schedulerEndpoint ? { endpoint: config.schedulerEndpoint } : {}),
         config.schedules,
       ),
       registry: new DynamoTimerRegistry(table.db, table.tableName, table.meter),
