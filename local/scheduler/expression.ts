@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { ZoneClock } from '../../shared/sla/zone-clock';
 import { apiErrors } from './errors';
 
 const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
@@ -9,7 +10,7 @@ export const DEFAULT_TIMEZONE = 'UTC';
 
 /** Whether `zone` is an IANA time zone name (what ScheduleExpressionTimezone accepts). */
 export function isValidTimezone(zone: string): boolean {
-  return zone.length >= 1 && zone.length <= 50 && IANAZone.isValidZone(zone);
+  return zone.length >= 1 && zone.length <= 50 && ZoneClock.isValid(zone);
 }
 
 /**
@@ -38,7 +39,7 @@ export function dueInstant(expression: string, timezone: string = DEFAULT_TIMEZO
   }
   // The wall time as if it were UTC; each offset the zone uses around that day gives a candidate.
   const naive = Date.UTC(year, month - 1, day, hour, minute, second);
-  const zone = new IANAZone(timezone);
+  const zone = IANAZone.create(timezone);
   const candidates = new Set<number>();
   for (const probe of [naive - DAY_MS, naive, naive + DAY_MS, local.toMillis()]) {
     const offsetMin = zone.offset(probe);

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { logger } from './logger';
-import { metrics } from './metrics';
+import { processMetrics } from './metrics';
 import { meteredInvocation, type InvocationType } from '../usage/invocation-meter';
 
 /**
@@ -21,6 +21,7 @@ import { meteredInvocation, type InvocationType } from '../usage/invocation-mete
  * tenant), flushed before it returns, where wiring turned metering on.
  */
 export function instrumented<E, R>(handler: (event: E) => Promise<R>, invocationType: InvocationType) {
+  const metrics = processMetrics();
   return middy<E, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metrics.enabled ? [logMetrics(metrics)] : [])

@@ -12,13 +12,22 @@ class TicketflowMetrics extends Metrics {
   }
 }
 
-export const metrics = new TicketflowMetrics({ namespace: 'Ticketflow', serviceName: 'ticketflow' });
+let instance: TicketflowMetrics | undefined;
+
+/**
+ * The process's metrics, created on first use rather than at import: Powertools reads
+ * POWERTOOLS_METRICS_DISABLED once, in the constructor, and the local runtime sets it
+ * after some of these modules are already loaded (created at import, the local runtime
+ * printed every batch's metrics and a warning per invocation).
+ */
+export const processMetrics = (): TicketflowMetrics => (instance ??= new TicketflowMetrics({ namespace: 'Ticketflow', serviceName: 'ticketflow' }));
 
 /** A conditional write lost a race and the change was decided again (mutate-ticket). */
-export const countStaleWriteRetry = () => metrics.addMetric('StaleWriteRetries', MetricUnit.Count, 1);
+export const countStaleWriteRetry = () => processMetrics().addMetric('StaleWriteRetries', MetricUnit.Count, 1);
 
 /** The stream consumer's batch: how late it runs, how many tickets it followed, how many failed. */
 export function recordChangeBatch(batch: { lagMs: number | null; tickets: number; failures: number }): void {
+  const metrics = processMetrics();
   if (batch.lagMs !== null) metrics.addMetric('ChangeStreamLag', MetricUnit.Milliseconds, batch.lagMs);
   metrics.addMetric('TicketChangesFollowed', MetricUnit.Count, batch.tickets);
   metrics.addMetric('ChangeEffectFailures', MetricUnit.Count, batch.failures);
