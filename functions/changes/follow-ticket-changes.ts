@@ -11,6 +11,7 @@ import { requireMailOut } from '../../shared/wiring/mail-out';
 import { requireTimers } from '../../shared/wiring/timers';
 import { mailNotifications } from '../../shared/changes/mail-notifications';
 import { dedupeInvocationAs } from '../../shared/usage/invocation-meter';
+import { settingsReadOncePerBatch } from '../../shared/tickets/tenant-context';
 
 const mail = requireMailOut();
 const follower = { lifecycle: requireLifecycle(), timers: requireTimers(), ...(usage ? { usage } : {}) };
@@ -28,10 +29,15 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
   const changes = event.Records.map(ticketChangeOf).filter((c): c is TicketChangeRecord => c !== null);
   const settings = event.Records.map(settingsChangeOf).filter((c): c is SettingsChangeRecord => c !== null);
   const notices = event.Records.map(notificationOf).filter((n) => n !== null);
+  // Each tenant's settings are read once for the batch's ticket changes and mails (a migration step reads its own).
+  const tenantSettings = settingsReadOncePerBatch(deps.settings);
   const [result, migrations, mailed] = await Promise.all([
-    followTicketChanges(follower, changes),
+    followTicketChanges(
+      { ...follower, lifecycle: { ...follower.lifecycle, settings: tenantSettings }, timers: { ...follower.timers, settings: tenantSettings } },
+      changes,
+    ),
     followSettingsChanges(deps, settings),
-    mailNotifications(mail, notices),
+    mailNotifications({ ...mail, settings: tenantSettings }, notices),
   ]);
   for (const failure of result.failures) logger.error('ticket change effects failed', { ...failure.ticket, error: failure.error.name });
   for (const failure of migrations.failures) logger.error('workflow migration step failed', { tenantId: failure.tenantId, error: failure.error.name });

@@ -68,9 +68,8 @@ export async function followTicketChanges(deps: ChangeFollowerDeps, records: rea
 
 /** One ticket: read it as it is now and bring its execution and schedules in line. */
 export async function followTicket(deps: ChangeFollowerDeps, tenantId: string, ticketId: string): Promise<void> {
-  const ticket = await deps.lifecycle.tickets.get(tenantId, ticketId);
+  const [ticket, tenant] = await Promise.all([deps.lifecycle.tickets.get(tenantId, ticketId), loadTenant(deps.lifecycle.settings, tenantId)]);
   if (!ticket) return; // deleted since: nothing left to follow
-  const tenant = await loadTenant(deps.lifecycle.settings, tenantId);
   await Promise.all([
     bringLifecycleInLine(deps.lifecycle, tenantId, ticket, tenant.workflow),
     syncTimers(deps.timers, tenantId, ticket, tenant),

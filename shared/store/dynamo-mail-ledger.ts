@@ -7,6 +7,9 @@ import { keys } from './table-design';
 
 /** The mail ledger in the ticket's partition (`MAIL#<event>#<recipient>`), secrets and suppressions per tenant. */
 export class DynamoMailLedger implements MailLedger {
+  /** A tenant's secret never changes once written (first writer wins): read once per process. */
+  private readonly secrets = new Map<string, string>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -14,6 +17,14 @@ export class DynamoMailLedger implements MailLedger {
   ) {}
 
   async tenantSecret(tenantId: string): Promise<string> {
+    const known = this.secrets.get(tenantId);
+    if (known) return known;
+    const secret = await this.readOrCreateSecret(tenantId);
+    this.secrets.set(tenantId, secret);
+    return secret;
+  }
+
+  private async readOrCreateSecret(tenantId: string): Promise<string> {
     const key = keys.mailSecret(tenantId);
     const read = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
     reportCapacity(this.onCapacity, 'mailSecret', 'read', read.ConsumedCapacity);
@@ -26,7 +37,7 @@ export class DynamoMailLedger implements MailLedger {
       );
       return secret;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return this.tenantSecret(tenantId);
+      if (error instanceof ConditionalCheckFailedException) return this.readOrCreateSecret(tenantId);
       throw error;
     }
   }

@@ -27,6 +27,12 @@ export interface MutationRequest {
   readonly idOrKey: string;
   /** From If-Match: the write only happens at this version, else 412. */
   readonly expectedVersion: number | null;
+  /**
+   * The ticket as the caller has just read it, and may see (the timer, a system caller):
+   * the first attempt decides on it instead of reading it again. Its write is conditional on
+   * its version like any other, so a stale one costs a retry, never a lost change.
+   */
+  readonly known?: Ticket;
 }
 
 /**
@@ -45,7 +51,8 @@ export async function mutateTicket(
   const orgVisibility = tenantLoad.then((t) => t.settings.orgVisibility);
   for (let attempt = 0; ; attempt++) {
     // The settings are read once, beside the first read of the ticket (one round trip's time).
-    const [tenant, current] = await Promise.all([tenantLoad, findVisibleTicket(deps.tickets, request.caller, request.idOrKey, orgVisibility)]);
+    const known = attempt === 0 ? request.known : undefined;
+    const [tenant, current] = await Promise.all([tenantLoad, known ?? findVisibleTicket(deps.tickets, request.caller, request.idOrKey, orgVisibility)]);
     if (request.expectedVersion !== null && current.version !== request.expectedVersion) throw versionConflict(request.expectedVersion, current.version);
     const now = deps.clock.now();
     const decision = decide(current, tenant, now);

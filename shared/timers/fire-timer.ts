@@ -48,7 +48,7 @@ export async function fireTimer(deps: FireTimerDeps, payload: TimerPayload): Pro
   if (ticket.assignee && (kind === 'sla-update-warning' || kind === 'sla-update-breach')) await lookUp(ticket.assignee);
   for (let attempt = 0; ; attempt++) {
     try {
-      await mutateTicket(deps, { caller, idOrKey: ticket.id, expectedVersion: null }, (current, tenant, now) => {
+      await mutateTicket(deps, { caller, idOrKey: ticket.id, expectedVersion: null, known: ticket }, (current, tenant, now) => {
         const due = desiredTimers(current, tenant, now)[kind];
         if (!due || due.getTime() > now.getTime()) throw new NotDue();
         return act(kind, current, tenant, caller, now, emails);

@@ -12,6 +12,7 @@ import type { DirectoryUser, IdempotencyScope, TicketChange } from '../../shared
 import type { Comment, HistoryEvent, Ticket } from '../../shared/domain/ticket';
 import { documentClient, type CapacityUse } from '../../shared/store/dynamo-client';
 import { DynamoIdempotencyStore } from '../../shared/store/dynamo-idempotency-store';
+import { DynamoMailLedger } from '../../shared/store/dynamo-mail-ledger';
 import { DynamoUserDirectory } from '../../shared/store/dynamo-tenant-stores';
 import { DynamoTicketStore } from '../../shared/store/dynamo-ticket-store';
 import { aTicket } from '../unit/fakes';
@@ -356,5 +357,24 @@ describe('DynamoIdempotencyStore', () => {
     await idempotency.complete(s, response);
     expect(await idempotency.claim({ ...s, sub: 'bob' }, 'fp-2', t0, 86_400)).toEqual({ state: 'claimed' });
     expect(await idempotency.claim({ ...s, tenantId: newTenant() }, 'fp-2', t0, 86_400)).toEqual({ state: 'claimed' });
+  });
+});
+
+describe('DynamoMailLedger tenant secrets', () => {
+  it('gives every process the first writer\'s secret, and reads it once per process', async () => {
+    const tenant = newTenant();
+    const reads: CapacityUse[] = [];
+    const first = new DynamoMailLedger(db, table, (use) => reads.push(use));
+    const second = new DynamoMailLedger(db, table, (use) => reads.push(use));
+    // two processes asking at once: one secret wins, both use it
+    const [a, b] = await Promise.all([first.tenantSecret(tenant), second.tenantSecret(tenant)]);
+    expect(a).toBe(b);
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const readsSoFar = reads.length;
+    expect(await first.tenantSecret(tenant)).toBe(a);
+    expect(await second.tenantSecret(tenant)).toBe(a);
+    expect(reads).toHaveLength(readsSoFar);
+    // another tenant has its own
+    expect(await first.tenantSecret(newTenant())).not.toBe(a);
   });
 });

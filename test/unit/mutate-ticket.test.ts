@@ -134,4 +134,31 @@ describe('mutateTicket', () => {
     expect((error as DomainError).kind).toBe('not-found');
     expect(deps.tickets.updateCalls).toHaveLength(0);
   });
+  it('decides the first attempt on a ticket the caller just read, without reading it again', async () => {
+    const deps = fakeDeps();
+    deps.tickets.seed('acme', aTicket({ version: 1 }));
+    const known = (await deps.tickets.get('acme', 'TK1'))!;
+    let reads = 0;
+    const get = deps.tickets.get.bind(deps.tickets);
+    deps.tickets.get = (tenantId, id) => (reads++, get(tenantId, id));
+
+    await mutateTicket(deps, { caller: agent, idOrKey: 'TK1', expectedVersion: null, known }, raisePriority);
+
+    expect(reads).toBe(0);
+    expect(await get('acme', 'TK1')).toMatchObject({ version: 2, priority: 'high' });
+  });
+
+  it('a known ticket that went stale costs one retry on the stored one, never the other change', async () => {
+    const deps = fakeDeps();
+    deps.tickets.seed('acme', aTicket({ version: 1 }));
+    const known = (await deps.tickets.get('acme', 'TK1'))!;
+    // someone else wrote after the caller read it
+    deps.tickets.overwrite('acme', { ...known, team: 'winner', version: 2 });
+    const seen: number[] = [];
+
+    await mutateTicket(deps, { caller: agent, idOrKey: 'TK1', expectedVersion: null, known }, (t) => (seen.push(t.version), raisePriority()));
+
+    expect(seen).toEqual([1, 2]);
+    expect(await deps.tickets.get('acme', 'TK1')).toMatchObject({ version: 3, team: 'winner', priority: 'high' });
+  });
 });
