@@ -14,10 +14,7 @@ const timerDeps: TimerDeps | undefined = config.schedules
   ? {
       tickets: deps.tickets,
       settings: deps.settings,
-      scheduler: new EventBridgeTimerScheduler(
-        new SchedulerClient(config.schedulerEndpoint ? { endpoint: config.schedulerEndpoint } : {}),
-        config.schedules,
-      ),
+      scheduler: new EventBridgeTimerScheduler(new SchedulerClient(config.schedulerEndpoint ? { endpoint: config.schedulerEndpoint } : {}), config.schedules),
       registry: new DynamoTimerRegistry(table.db, table.tableName, table.meter),
       clock: deps.clock,
     }

@@ -361,7 +361,7 @@ describe('DynamoIdempotencyStore', () => {
 });
 
 describe('DynamoMailLedger tenant secrets', () => {
-  it('gives every process the first writer\'s secret, and reads it once per process', async () => {
+  it("gives every process the first writer's secret, and reads it once per process", async () => {
     const tenant = newTenant();
     const reads: CapacityUse[] = [];
     const first = new DynamoMailLedger(db, table, (use) => reads.push(use));
