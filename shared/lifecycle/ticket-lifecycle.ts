@@ -178,6 +178,8 @@ export async function awaitTicket(deps: LifecycleDeps, input: AwaitInput): Promi
     return;
   }
   const ticket = await deps.tickets.get(input.tenantId, input.ticketId);
+  // Still the version ReadTicket chose to wait at: nothing to re-decide (and no settings to read).
+  if (ticket?.version === input.version) return;
   const tenant = ticket ? await loadTenant(deps.settings, input.tenantId) : null;
   const moved = !ticket || executionMustMove(input.category, ticket, tenant!.workflow);
   if (moved) await wake(deps, input.tenantId, input.ticketId, input.taskToken, 'changed-before-wait');

@@ -131,6 +131,24 @@ describe('the ticket lifecycle service', () => {
     expect((await registry.get(tenant, t.id))!.taskToken).toBeNull();
   });
 
+  it('a waiting state that finds the version ReadTicket saw stays, without reading the settings; a newer one is decided again', async () => {
+    const t = aTicket({ status: 'open', category: 'active' });
+    deps.tickets.seed(tenant, t);
+    await startLifecycle(life, tenant, t);
+    let settingsReads = 0;
+    const get = deps.settings.get.bind(deps.settings);
+    life = { ...life, settings: Object.assign(Object.create(deps.settings), { get: (id: string) => (settingsReads++, get(id)) }) };
+    const wait = { tenantId: tenant, ticketId: t.id, state: 'InProgress', category: 'active', executionArn: firstArn(t.id) };
+    engine.live.add('tok-1');
+    await awaitTicket(life, { ...wait, version: 1, taskToken: 'tok-1' });
+    expect({ sent: engine.sent, settingsReads }).toEqual({ sent: [], settingsReads: 0 });
+    // a change within the category landed before the wait: decided again on the settings, and it stays
+    deps.tickets.seed(tenant, { ...t, priority: 'high', version: 2 });
+    engine.live.add('tok-2');
+    await awaitTicket(life, { ...wait, version: 1, taskToken: 'tok-2' });
+    expect({ sent: engine.sent, settingsReads }).toEqual({ sent: [], settingsReads: 1 });
+  });
+
   it('ends for a cancelled ticket, and a later change hands over to a successor', async () => {
     const t = aTicket({ status: 'cancelled', category: 'cancelled' });
     deps.tickets.seed(tenant, t);
