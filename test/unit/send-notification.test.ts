@@ -188,6 +188,22 @@ describe('sendNotification', () => {
     expect(outcomes.map((o) => (o.status === 'fulfilled' ? `sent ${o.value.sent}` : (o.reason as Error).name)).sort()).toEqual(['MailInDoubt', 'sent 1']);
   });
 
+  it('a third-party request goes out on the wait’s own thread (root, reply token, tags); any other event on the ticket’s, whatever details it carries', async () => {
+    const { mail, sender } = await setup();
+    const details = { waitId: '01JWAIT', party: 'Carrier', reference: 'PO-9' };
+    await sendNotification(mail, { ...event, eventId: '01JREQ', reason: 'third-party-request', recipients: ['ops@carrier.example'], details });
+    await sendNotification(mail, { ...event, eventId: '01JOTHER', reason: 'status:en-cours', recipients: ['ann@client.example'], details });
+    const [request, other] = sender.sent;
+    expect(request!.headers.References!.split(' ')[0]).toBe('<wait.01jwait@acme.example>');
+    expect(threadOfAddress(request!.replyTo!, 'secret-of-acme', 'acme')).toEqual({ kind: 'wait', ticketId: '01JTICKET', id: '01JWAIT' });
+    expect(request!.tags.thread).toBe('wait');
+    expect(other!.headers.References!.split(' ')[0]).toBe('<ticket.01jticket@acme.example>');
+    expect(threadOfAddress(other!.replyTo!, 'secret-of-acme', 'acme')).toEqual({ kind: 'ticket', id: '01JTICKET' });
+    expect(other!.tags.thread).toBe('ticket');
+    // the customer's thread never refers to the third party's mail
+    expect(other!.headers.References).not.toContain('01jreq');
+  });
+
   it('sends nothing to a suppressed (bounced) address, nor to the support address itself', async () => {
     const { mail, ledger, sender } = await setup();
     await ledger.suppress('acme', 'ann@client.example');

@@ -60,6 +60,13 @@ export interface SendOutcome {
   readonly skipped: number;
 }
 
+/**
+ * The third-party wait whose own thread this mail goes out on: a request to a third party
+ * (its root, its reply token, its ledger thread), never the customer's ticket thread.
+ * Every other notification is on the ticket's thread, whatever details it carries.
+ */
+export const waitThreadOf = (event: NotificationEvent): string | undefined => (event.reason === 'third-party-request' ? event.details?.waitId : undefined);
+
 export async function sendNotification(deps: MailDeps, event: NotificationEvent): Promise<SendOutcome> {
   const ticket = await deps.tickets.get(event.tenantId, event.ticketId);
   if (!ticket) return { sent: 0, skipped: event.recipients.length };
@@ -67,7 +74,7 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
   const from = senderAddress(tenant);
   const secret = await deps.ledger.tenantSecret(event.tenantId);
   const comment = event.commentId ? await publicComment(deps, event.tenantId, event.ticketId, event.commentId) : null;
-  const waitId = event.reason === 'third-party-request' ? event.details?.waitId : undefined;
+  const waitId = waitThreadOf(event);
   // A third party answers on its own thread, whose token names the wait, never the customer's.
   const ref = waitId ? ({ kind: 'wait', ticketId: ticket.id, id: waitId } as const) : ({ kind: 'ticket', id: ticket.id } as const);
   const replyTo = replyAddress(from, secret, event.tenantId, ref);
@@ -170,7 +177,8 @@ export function composeMail(
   });
   // What went out on this ticket, as the recipients' mail programs saw it (SES's own id where it replaced ours).
   const earlier = thread.map((m) => m.wireMessageId ?? m.messageId);
-  const root = event.details?.waitId ? waitThreadRootId(event.details.waitId, from) : threadRootId(ticket.id, from);
+  const waitId = waitThreadOf(event);
+  const root = waitId ? waitThreadRootId(waitId, from) : threadRootId(ticket.id, from);
   const references = [root, ...earlier.slice(-10)];
   return {
     from,
@@ -188,7 +196,7 @@ export function composeMail(
       'X-Auto-Response-Suppress': 'All',
       'X-Ticketflow-Ticket': ticket.key,
     },
-    tags: { tenant: tenant.tenantId, ticket: ticket.id, event: event.eventId, thread: event.details?.waitId ? 'wait' : 'ticket' },
+    tags: { tenant: tenant.tenantId, ticket: ticket.id, event: event.eventId, thread: waitId ? 'wait' : 'ticket' },
   };
 }
 
