@@ -81,6 +81,8 @@ export class LocalStreamPoller {
   private readonly iterators = new Map<string, string>();
   /** `<shard>/<sequence>` → failed attempts so far. */
   private readonly attempts = new Map<string, number>();
+  /** Shards whose last read was refused as trimmed, to be resumed from their checkpoint once. */
+  private readonly trimmed = new Set<string>();
   private polling: Promise<PollOutcome> | undefined;
   private wake: (() => void) | undefined;
   private kicked = false;
@@ -204,20 +206,29 @@ export class LocalStreamPoller {
 
   private async pollShard(shard: Shard): Promise<PollOutcome> {
     const id = shard.ShardId!;
-    const iterator = this.iterators.get(id) ?? (await this.iteratorFor(id));
     let page;
     try {
+      const iterator = this.iterators.get(id) ?? (await this.iteratorFor(id));
       page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }));
     } catch (error) {
       this.iterators.delete(id);
       if (error instanceof ExpiredIteratorException) return { read: 0, delivered: 0, retrying: true };
       if (error instanceof TrimmedDataAccessException) {
+        // DynamoDB Local raises this now and then for records that are still there
+        // (aws/aws-sdk-java#2923): resume from the checkpoint first. Only when that is
+        // refused as well are the records behind it gone: start at the oldest one kept.
+        if (this.checkpoint.shards[id] && !this.trimmed.has(id)) {
+          this.trimmed.add(id);
+          return { read: 0, delivered: 0, retrying: true };
+        }
+        this.trimmed.delete(id);
         this.log(`stream: records of shard ${id} past retention were skipped`);
         delete this.checkpoint.shards[id];
         return { read: 0, delivered: 0, retrying: true };
       }
       throw error;
     }
+    this.trimmed.delete(id);
     const records = page.Records ?? [];
     if (records.length === 0) {
       if (page.NextShardIterator) this.iterators.set(id, page.NextShardIterator);

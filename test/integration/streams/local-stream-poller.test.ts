@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, DeleteTableCommand, DescribeTableCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -290,4 +292,55 @@ describe('LocalStreamPoller', () => {
     expect(after.batches).toEqual([]);
     expect(existsSync(file)).toBe(true);
   });
+
+  it('a read DynamoDB Local refuses as trimmed, though the records are there, resumes from the checkpoint: nothing lost, nothing repeated', async () => {
+    // DynamoDB Streams' wire protocol through a proxy that refuses chosen GetRecords calls as DynamoDB Local now and then does
+    let refuse = 0;
+    const proxy = await streamsProxy(() => refuse-- > 0);
+    try {
+      const seen = consumer();
+      const poller = await startPoller(seen.handler, { endpoint: proxy.url });
+      await putTicket('T1');
+      expect(await poller.drain()).toBe(1);
+      await putTicket('T2');
+      refuse = 1;
+      expect(await poller.drain()).toBe(1);
+      expect(seen.tickets().flat()).toEqual(['T1', 'T2']);
+      expect(proxy.refused()).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
+
+/** Forwards every call to DynamoDB Local, except a GetRecords that `refuse()` picks: TrimmedDataAccessException. */
+async function streamsProxy(refuse: () => boolean): Promise<{ url: string; refused: () => number; close: () => Promise<void> }> {
+  let refused = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (String(req.headers['x-amz-target']).endsWith('.GetRecords') && refuse()) {
+        refused++;
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException',
+            message: 'The operation attempted to read past the oldest stream record in a shard.',
+          }),
+        );
+        return;
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection')) as Record<string, string>;
+      const answer = await fetch(`${endpoint}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' });
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    refused: () => refused,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
