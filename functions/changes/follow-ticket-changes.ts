@@ -11,7 +11,7 @@ import { requireMailOut } from '../../shared/wiring/mail-out';
 import { requireTimers } from '../../shared/wiring/timers';
 import { mailNotifications } from '../../shared/changes/mail-notifications';
 import { dedupeInvocationAs } from '../../shared/usage/invocation-meter';
-import { settingsReadOncePerBatch } from '../../shared/tickets/tenant-context';
+import { settingsReadOncePerBatch, ticketsReadOncePerBatch } from '../../shared/changes/batch-reads';
 
 const mail = requireMailOut();
 const follower = { lifecycle: requireLifecycle(), timers: requireTimers(), ...(usage ? { usage } : {}) };
@@ -29,15 +29,12 @@ export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<
   const changes = event.Records.map(ticketChangeOf).filter((c): c is TicketChangeRecord => c !== null);
   const settings = event.Records.map(settingsChangeOf).filter((c): c is SettingsChangeRecord => c !== null);
   const notices = event.Records.map(notificationOf).filter((n) => n !== null);
-  // Each tenant's settings are read once for the batch's ticket changes and mails (a migration step reads its own).
-  const tenantSettings = settingsReadOncePerBatch(deps.settings);
+  // Each tenant's settings and each ticket are read once for the batch's ticket changes and mails (a migration step reads its own).
+  const reads = { settings: settingsReadOncePerBatch(deps.settings), tickets: ticketsReadOncePerBatch(deps.tickets) };
   const [result, migrations, mailed] = await Promise.all([
-    followTicketChanges(
-      { ...follower, lifecycle: { ...follower.lifecycle, settings: tenantSettings }, timers: { ...follower.timers, settings: tenantSettings } },
-      changes,
-    ),
+    followTicketChanges({ ...follower, lifecycle: { ...follower.lifecycle, ...reads }, timers: { ...follower.timers, settings: reads.settings } }, changes),
     followSettingsChanges(deps, settings),
-    mailNotifications({ ...mail, settings: tenantSettings }, notices),
+    mailNotifications({ ...mail, ...reads }, notices),
   ]);
   for (const failure of result.failures) logger.error('ticket change effects failed', { ...failure.ticket, error: failure.error.name });
   for (const failure of migrations.failures) logger.error('workflow migration step failed', { tenantId: failure.tenantId, error: failure.error.name });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredSettings } from '../../shared/domain/settings';
-import { loadTenant, settingsReadOncePerBatch } from '../../shared/tickets/tenant-context';
-import { InMemorySettingsStore } from './fakes';
+import { loadTenant } from '../../shared/tickets/tenant-context';
+import { settingsReadOncePerBatch, ticketsReadOncePerBatch } from '../../shared/changes/batch-reads';
+import { aTicket, InMemorySettingsStore, InMemoryTicketStore } from './fakes';
 
 class CountingSettings extends InMemorySettingsStore {
   gets = 0;
@@ -47,5 +48,25 @@ describe('settingsReadOncePerBatch', () => {
     await batch.put('acme', { workflow: 'default' } as StoredSettings);
     expect(await store.get('acme')).toEqual({ workflow: 'default' });
     expect((await batch.read('acme')).revision).toBe(1);
+  });
+});
+
+describe('ticketsReadOncePerBatch', () => {
+  it('reads each ticket once for the batch; other reads and writes pass through', async () => {
+    const store = new InMemoryTicketStore();
+    store.seed('acme', aTicket({ id: 'TK1', version: 1 }));
+    store.seed('acme', aTicket({ id: 'TK2', key: 'ACME-2', version: 1 }));
+    let gets = 0;
+    const get = store.get.bind(store);
+    store.get = (tenantId, id) => (gets++, get(tenantId, id));
+    const batch = ticketsReadOncePerBatch(store);
+
+    const read = await Promise.all([batch.get('acme', 'TK1'), batch.get('acme', 'TK1'), batch.get('acme', 'TK2'), batch.get('globex', 'TK1')]);
+
+    expect(read.map((t) => t?.id ?? null)).toEqual(['TK1', 'TK1', 'TK2', null]);
+    expect(gets).toBe(3);
+    // the batch's writes go to the store; the next batch reads the new version
+    await batch.update('acme', 1, { ticket: { ...read[0]!, version: 2 }, events: [], comments: [] });
+    expect((await ticketsReadOncePerBatch(store).get('acme', 'TK1'))!.version).toBe(2);
   });
 });
