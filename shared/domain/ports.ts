@@ -133,6 +133,13 @@ export interface LifecycleRecord {
   readonly waitingCategory: string | null;
   readonly waitingSince: string | null;
   readonly taskToken: string | null;
+  /**
+   * The waiting execution's cycle and start, as its callback state reported them: with them
+   * a waker decides what the execution does next (as ReadTicket would) and hands that over
+   * with the wake-up. Absent on records written before the callback states reported them.
+   */
+  readonly cycle?: number | null;
+  readonly executionStartTime?: string | null;
   /** The execution decided to end (closed for good, cancelled); a later change starts a successor. */
   readonly ended: boolean;
 }
@@ -149,17 +156,23 @@ export const firstLifecycleRecord = (executionArn: string): LifecycleRecord => (
   ended: false,
 });
 
+/** What a callback state records beside the ticket while it waits. */
+export interface WaitRegistration {
+  readonly state: string;
+  readonly category: string;
+  readonly token: string;
+  readonly since: string;
+  /** Absent when the callback state does not report them (the previous definition's). */
+  readonly cycle?: number;
+  readonly executionStartTime?: string;
+}
+
 export interface LifecycleRegistry {
   get(tenantId: string, ticketId: string): Promise<LifecycleRecord | null>;
   /** Records the first execution; false when one is already recorded. */
   create(tenantId: string, ticketId: string, executionArn: string): Promise<boolean>;
   /** Stores the waiting state's token, only while `executionArn` is still the ticket's execution. */
-  registerWait(
-    tenantId: string,
-    ticketId: string,
-    executionArn: string,
-    wait: { state: string; category: string; token: string; since: string },
-  ): Promise<boolean>;
+  registerWait(tenantId: string, ticketId: string, executionArn: string, wait: WaitRegistration): Promise<boolean>;
   /** Removes the token if it is still `token`: whoever succeeds is the one who may use it. */
   takeToken(tenantId: string, ticketId: string, token: string): Promise<boolean>;
   markEnded(tenantId: string, ticketId: string, executionArn: string, state: string): Promise<boolean>;

@@ -3,7 +3,13 @@
  * truth; the execution follows it:
  *
  *   ReadTicket → Route (by category) → a callback state that registers its task
- *   token beside the ticket → woken by the next change → ReadTicket …
+ *   token beside the ticket → woken by the next change → Route …
+ *
+ * Whoever wakes a callback state decides for it what ReadTicket would (`decide`, from
+ * the ticket as it is then) and hands the decision over as the state's output, so a
+ * wake-up is two state transitions (the callback state and Route), not three, and no
+ * ReadTicket invocation. ReadTicket remains the start, the way back after AdvanceTicket
+ * and a timeout, and the path of a wake-up that carries no decision.
  *
  * No lost wake-up. A waiting state first stores its token, then re-reads the
  * ticket; a change first commits the ticket, then reads the token. Whichever of
@@ -13,6 +19,7 @@
  */
 
 import type { Clock, LifecycleRecord, LifecycleRegistry, TicketStore, WorkflowEngine, SettingsStore } from '../domain/ports';
+import { meterWakeUp } from '../usage/state-transitions';
 import type { Ticket } from '../domain/ticket';
 import type { Workflow } from '../domain/workflow';
 import { loadTenant } from '../tickets/tenant-context';
@@ -66,7 +73,7 @@ export async function bringLifecycleInLine(deps: LifecycleDeps, tenantId: string
   }
   if (record.taskToken) {
     if (record.waitingCategory === null || executionMustMove(record.waitingCategory, ticket, workflow))
-      await wake(deps, tenantId, ticket.id, record.taskToken, 'ticket-changed');
+      await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'ticket-changed', ticket);
     return;
   }
   // No token: the execution is between states and its next waiting state re-reads the
@@ -75,15 +82,47 @@ export async function bringLifecycleInLine(deps: LifecycleDeps, tenantId: string
   await deps.engine.start(executionNameOf(record.executionArn), inputFor(tenantId, ticket.id));
 }
 
-/** Wakes the waiting state so that it re-reads the ticket (e.g. its reopen window ended). */
-export async function nudgeLifecycle(deps: LifecycleDeps, tenantId: string, ticketId: string): Promise<void> {
-  const record = await deps.registry.get(tenantId, ticketId);
-  if (record?.taskToken) await wake(deps, tenantId, ticketId, record.taskToken, 'timer');
+/** Wakes the waiting state so that it decides again on `ticket` as it is now (e.g. its reopen window ended). */
+export async function nudgeLifecycle(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<void> {
+  const record = await deps.registry.get(tenantId, ticket.id);
+  if (record?.taskToken) await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'timer', ticket);
 }
 
-async function wake(deps: LifecycleDeps, tenantId: string, ticketId: string, token: string, reason: string): Promise<boolean> {
+/** An execution whose cycle is known: what a decision on its behalf needs. */
+type KnownExecution = SyncInput & { readonly cycle: number };
+
+/** A callback state's token and, when its record says them, the execution waiting on it (as ReadTicket's input). */
+interface WaitingState {
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly token: string;
+  readonly resume: KnownExecution | null;
+}
+
+/** The waiting state a record with a token names; `resume` is null on a record that does not say its execution's cycle. */
+function waitingStateOf(record: LifecycleRecord, tenantId: string, ticketId: string): WaitingState {
+  const known = typeof record.cycle === 'number' && !!record.executionStartTime;
+  return {
+    tenantId,
+    ticketId,
+    token: record.taskToken!,
+    resume: known ? { tenantId, ticketId, cycle: record.cycle!, executionArn: record.executionArn, executionStartTime: record.executionStartTime! } : null,
+  };
+}
+
+/**
+ * Takes the waiting state's token (only one waker gets it) and wakes the state with the
+ * decision ReadTicket would make on `ticket` (read here when not given), or with a bare
+ * wake-up that Route sends through ReadTicket when the execution is not known. The token
+ * was ours to take, so the execution is still the ticket's: no successor took over.
+ */
+async function wake(deps: LifecycleDeps, waiting: WaitingState, reason: string, ticket?: Ticket | null): Promise<boolean> {
+  const { tenantId, ticketId, token, resume } = waiting;
   if (!(await deps.registry.takeToken(tenantId, ticketId, token))) return false;
-  return deps.engine.sendSuccess(token, { wokenBy: reason });
+  const output = resume ? await decide(deps, resume, ticket === undefined ? await deps.tickets.get(tenantId, ticketId) : ticket, false) : { wokenBy: reason };
+  const sent = await deps.engine.sendSuccess(token, output);
+  if (sent) meterWakeUp('next' in output ? output.next : null);
+  return sent;
 }
 
 async function startSuccessor(deps: LifecycleDeps, tenantId: string, ticketId: string, record: LifecycleRecord): Promise<string | null> {
@@ -101,7 +140,12 @@ async function startSuccessor(deps: LifecycleDeps, tenantId: string, ticketId: s
 export interface SyncInput {
   readonly tenantId: string;
   readonly ticketId: string;
-  readonly cycle: number;
+  /**
+   * How many times the execution has decided where to go (it continues as new before the
+   * history limit). Unknown when a wake-up from outside replaced the state: then the
+   * cycle its last callback state registered.
+   */
+  readonly cycle?: number;
   readonly executionArn: string;
   readonly executionStartTime: string;
 }
@@ -122,13 +166,19 @@ export type SyncOutput = {
 
 /** ReadTicket: where should the execution be now? */
 export async function syncTicket(deps: LifecycleDeps, input: SyncInput): Promise<SyncOutput> {
-  const base = { tenantId: input.tenantId, ticketId: input.ticketId, cycle: input.cycle + 1 };
   const [ticket, record] = await Promise.all([deps.tickets.get(input.tenantId, input.ticketId), deps.registry.get(input.tenantId, input.ticketId)]);
+  const cycle = input.cycle ?? record?.cycle ?? 0;
+  return decide(deps, { ...input, cycle }, ticket, !!record && record.executionArn !== input.executionArn);
+}
+
+/** ReadTicket's decision on `ticket` as read (null: deleted), for the execution `input` names. */
+async function decide(deps: LifecycleDeps, input: KnownExecution, ticket: Ticket | null, successorTookOver: boolean): Promise<SyncOutput> {
+  const base = { tenantId: input.tenantId, ticketId: input.ticketId, cycle: input.cycle + 1 };
   const gone = { ...base, next: 'end' as const, ticket: { category: 'cancelled', status: 'deleted', version: 0 } };
   if (!ticket) return gone;
   const summary = { category: ticket.category, status: ticket.status, version: ticket.version };
   // A successor has taken over (repair, continue-as-new): this one bows out.
-  if (record && record.executionArn !== input.executionArn) return { ...base, next: 'end', ticket: summary };
+  if (successorTookOver) return { ...base, next: 'end', ticket: summary };
   const tenant = await loadTenant(deps.settings, input.tenantId);
   const now = deps.clock.now();
   if (base.cycle > MAX_CYCLES || now.getTime() - Date.parse(input.executionStartTime) > MAX_AGE_MS)
@@ -160,29 +210,31 @@ export interface AwaitInput {
   readonly state: string;
   readonly category: string;
   readonly version: number;
+  /** Absent from a callback state of the previous definition (its executions still run after a deploy). */
+  readonly cycle?: number;
   readonly executionArn: string;
+  readonly executionStartTime?: string;
   readonly taskToken: string;
 }
 
 /** A callback state: store the token, then look again (see the comment at the top). */
 export async function awaitTicket(deps: LifecycleDeps, input: AwaitInput): Promise<void> {
-  const registered = await deps.registry.registerWait(input.tenantId, input.ticketId, input.executionArn, {
-    state: input.state,
-    category: input.category,
-    token: input.taskToken,
-    since: deps.clock.now().toISOString(),
-  });
+  const { tenantId, ticketId, executionArn, cycle, executionStartTime } = input;
+  const wait = { state: input.state, category: input.category, token: input.taskToken, since: deps.clock.now().toISOString(), cycle, executionStartTime };
+  const registered = await deps.registry.registerWait(tenantId, ticketId, executionArn, wait);
+  const resume = cycle !== undefined && executionStartTime ? { tenantId, ticketId, cycle, executionArn, executionStartTime } : null;
   if (!registered) {
-    // Superseded by a successor: move on so that ReadTicket ends this execution.
-    await deps.engine.sendSuccess(input.taskToken, { wokenBy: 'superseded' });
+    // Superseded by a successor: this one moves on to Ended (through ReadTicket when its cycle is unknown).
+    const output = resume ? await decide(deps, resume, await deps.tickets.get(tenantId, ticketId), true) : { wokenBy: 'superseded' };
+    if (await deps.engine.sendSuccess(input.taskToken, output)) meterWakeUp('next' in output ? output.next : null);
     return;
   }
-  const ticket = await deps.tickets.get(input.tenantId, input.ticketId);
+  const ticket = await deps.tickets.get(tenantId, ticketId);
   // Still the version ReadTicket chose to wait at: nothing to re-decide (and no settings to read).
   if (ticket?.version === input.version) return;
-  const tenant = ticket ? await loadTenant(deps.settings, input.tenantId) : null;
+  const tenant = ticket ? await loadTenant(deps.settings, tenantId) : null;
   const moved = !ticket || executionMustMove(input.category, ticket, tenant!.workflow);
-  if (moved) await wake(deps, input.tenantId, input.ticketId, input.taskToken, 'changed-before-wait');
+  if (moved) await wake(deps, { tenantId, ticketId, token: input.taskToken, resume }, 'changed-before-wait', ticket);
 }
 
 /** ContinueAsNew: hand the ticket to a fresh execution before the engine's limits. */
@@ -246,7 +298,7 @@ async function repair(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Pr
     return (await startSuccessor(deps, tenantId, ticket.id, record)) ? 'restarted' : 'in-line';
   }
   if (record.taskToken && record.waitingCategory !== ticket.category) {
-    if (await wake(deps, tenantId, ticket.id, record.taskToken, 'repair')) return 'woken';
+    if (await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'repair', ticket)) return 'woken';
     // The token was dead: the execution is not where it claims to be. Replace it.
     await deps.engine.stop(record.executionArn, 'Replaced by repair: it diverged from the ticket.');
     return (await startSuccessor(deps, tenantId, ticket.id, record)) ? 'restarted' : 'in-line';

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { firstLifecycleRecord, type LifecycleRecord, type LifecycleRegistry } from '../domain/ports';
+import { firstLifecycleRecord, type LifecycleRecord, type LifecycleRegistry, type WaitRegistration } from '../domain/ports';
 import { ignoreCapacity, reportCapacity, withoutKeys, type CapacityListener } from './dynamo-client';
 import { keys } from './table-design';
 
@@ -38,12 +38,14 @@ export class DynamoLifecycleRegistry implements LifecycleRegistry {
     );
   }
 
-  registerWait(tenantId: string, ticketId: string, executionArn: string, wait: { state: string; category: string; token: string; since: string }) {
+  registerWait(tenantId: string, ticketId: string, executionArn: string, wait: WaitRegistration) {
+    const execution = wait.cycle !== undefined && wait.executionStartTime !== undefined;
     return this.update(
       'registerWait',
       tenantId,
       ticketId,
-      'SET #state = :state, waitingCategory = :category, waitingSince = :since, taskToken = :token',
+      'SET #state = :state, waitingCategory = :category, waitingSince = :since, taskToken = :token' +
+        (execution ? ', #cycle = :cycle, executionStartTime = :started' : ' REMOVE #cycle, executionStartTime'),
       'executionArn = :arn',
       {
         ':state': wait.state,
@@ -51,6 +53,7 @@ export class DynamoLifecycleRegistry implements LifecycleRegistry {
         ':since': wait.since,
         ':token': wait.token,
         ':arn': executionArn,
+        ...(execution ? { ':cycle': wait.cycle, ':started': wait.executionStartTime } : {}),
       },
     );
   }
@@ -103,7 +106,7 @@ export class DynamoLifecycleRegistry implements LifecycleRegistry {
           Key: keys.lifecycle(tenantId, ticketId),
           UpdateExpression: expression,
           ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-          ...(expression.includes('#state') ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
+          ...names(expression),
           ExpressionAttributeValues: values,
           ReturnConsumedCapacity: 'TOTAL',
         }),
@@ -120,4 +123,10 @@ export class DynamoLifecycleRegistry implements LifecycleRegistry {
       throw error;
     }
   }
+}
+
+/** `state` and `cycle` are DynamoDB reserved words: named where an expression uses them. */
+function names(expression: string) {
+  const used = ['state', 'cycle'].filter((name) => expression.includes(`#${name}`));
+  return used.length ? { ExpressionAttributeNames: Object.fromEntries(used.map((name) => [`#${name}`, name])) } : {};
 }

@@ -180,7 +180,7 @@ async function endReopenWindow(deps: FireTimerDeps, caller: TenantCaller, ticket
   const due = ticket.category === 'closed' && ticket.reopenableUntil !== null && Date.parse(ticket.reopenableUntil) <= deps.clock.now().getTime();
   if (!due) return 'not-due';
   // Nothing on the ticket changes, so the stream has nothing to follow: wake the execution here.
-  await nudgeLifecycle(deps.lifecycle, caller.tenantId, ticket.id);
+  await nudgeLifecycle(deps.lifecycle, caller.tenantId, ticket);
   await syncTimers(deps.timers, caller.tenantId, ticket);
   return 'acted';
 }

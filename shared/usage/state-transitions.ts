@@ -6,7 +6,10 @@
  *  - ReadTicket: itself and the `Route` Choice after it, plus `Ended` (Succeed) when it
  *    answers `end`;
  *  - a callback state (AwaitTicket), AdvanceTicket: itself;
- *  - ContinueTicket: `ContinueAsNew` and the `ContinuedAsNew` Succeed after it.
+ *  - ContinueTicket: `ContinueAsNew` and the `ContinuedAsNew` Succeed after it;
+ *  - whoever wakes a callback state (shared/lifecycle/ticket-lifecycle.ts): the `Route`
+ *    after it, plus `Ended` when the decision it hands over says `end` (a bare wake-up
+ *    goes on to ReadTicket, which counts itself).
  * A Lambda retry re-enters the task, and AWS bills a retry as a transition too. Not
  * counted: the `UnknownCategory` Fail state (a defect path). test/unit/usage checks these
  * figures against the ASL, and the e2e test against the local engine's history.
@@ -18,10 +21,16 @@ export const LIFECYCLE_TASK_TRANSITIONS = {
   AwaitTicket: 1,
   AdvanceTicket: 1,
   ContinueTicket: 2,
+  WokenCallback: (next: string | null) => 1 + (next === 'end' ? 1 : 0),
 } as const;
 
 /** A lifecycle task ran for the tenant and stood for `transitions` state transitions. */
 export function meterLifecycleTask(tenantId: string, transitions: number): void {
   meterTenant(tenantId);
   countInvocation({ stateTransitions: transitions });
+}
+
+/** A callback state was woken (with ReadTicket's `next`, or null for a bare wake-up), for the current tenant. */
+export function meterWakeUp(next: string | null): void {
+  countInvocation({ stateTransitions: LIFECYCLE_TASK_TRANSITIONS.WokenCallback(next) });
 }

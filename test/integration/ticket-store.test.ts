@@ -12,6 +12,7 @@ import type { DirectoryUser, IdempotencyScope, TicketChange } from '../../shared
 import type { Comment, HistoryEvent, Ticket } from '../../shared/domain/ticket';
 import { documentClient, type CapacityUse } from '../../shared/store/dynamo-client';
 import { DynamoIdempotencyStore } from '../../shared/store/dynamo-idempotency-store';
+import { DynamoLifecycleRegistry } from '../../shared/store/dynamo-lifecycle-registry';
 import { DynamoMailLedger } from '../../shared/store/dynamo-mail-ledger';
 import { DynamoUserDirectory } from '../../shared/store/dynamo-tenant-stores';
 import { DynamoTicketStore } from '../../shared/store/dynamo-ticket-store';
@@ -376,5 +377,26 @@ describe('DynamoMailLedger tenant secrets', () => {
     expect(reads).toHaveLength(readsSoFar);
     // another tenant has its own
     expect(await first.tenantSecret(newTenant())).not.toBe(a);
+  });
+});
+
+describe('DynamoLifecycleRegistry waits', () => {
+  const registry = new DynamoLifecycleRegistry(db, table);
+  const arn = 'arn:aws:states:eu-west-1:000000000000:execution:ticketflow-ticket-lifecycle:X';
+  const wait = { state: 'InProgress', category: 'active', token: 'tok-1', since: minute(1) };
+
+  it("records the waiting execution's cycle and start, and forgets them for a wait that does not report them", async () => {
+    const tenant = newTenant();
+    await registry.create(tenant, 'TK1', arn);
+    expect(await registry.registerWait(tenant, 'TK1', arn, { ...wait, cycle: 7, executionStartTime: minute(0) })).toBe(true);
+    expect(await registry.get(tenant, 'TK1')).toMatchObject({ taskToken: 'tok-1', state: 'InProgress', cycle: 7, executionStartTime: minute(0) });
+    // a callback state of the previous definition (still running after a deploy) reports neither
+    expect(await registry.registerWait(tenant, 'TK1', arn, { ...wait, token: 'tok-2' })).toBe(true);
+    const record = (await registry.get(tenant, 'TK1'))!;
+    expect(record.taskToken).toBe('tok-2');
+    expect(record).not.toHaveProperty('cycle');
+    expect(record).not.toHaveProperty('executionStartTime');
+    // only the ticket's current execution registers
+    expect(await registry.registerWait(tenant, 'TK1', `${arn}--g2`, { ...wait, cycle: 1, executionStartTime: minute(0) })).toBe(false);
   });
 });

@@ -25,6 +25,7 @@ import {
   type TimerRegistry,
   type TimerScheduler,
   type UserDirectory,
+  type WaitRegistration,
   type WorkflowEngine,
 } from '../../shared/domain/ports';
 import type { StoredSettings } from '../../shared/domain/settings';
@@ -269,12 +270,19 @@ export class InMemoryRegistry implements LifecycleRegistry {
     this.records.set(this.key(t, id), { ...r, ...patch(r) });
     return Promise.resolve(true);
   }
-  registerWait(t: string, id: string, arn: string, w: { state: string; category: string; token: string; since: string }) {
+  registerWait(t: string, id: string, arn: string, w: WaitRegistration) {
     return this.change(
       t,
       id,
       (r) => r.executionArn === arn,
-      () => ({ state: w.state, waitingCategory: w.category, taskToken: w.token, waitingSince: w.since }),
+      () => ({
+        state: w.state,
+        waitingCategory: w.category,
+        taskToken: w.token,
+        waitingSince: w.since,
+        cycle: w.cycle ?? null,
+        executionStartTime: w.executionStartTime ?? null,
+      }),
     );
   }
   takeToken(t: string, id: string, token: string) {
@@ -316,13 +324,16 @@ export class RecordingEngine implements WorkflowEngine {
   readonly stateMachineArn = 'arn:aws:states:eu-west-1:000000000000:stateMachine:ticketflow-ticket-lifecycle';
   readonly started: string[] = [];
   readonly sent: string[] = [];
+  /** What each token was woken with. */
+  readonly outputs = new Map<string, object>();
   readonly live = new Set<string>();
   async start(name: string) {
     if (!this.started.includes(name)) this.started.push(name);
   }
-  async sendSuccess(token: string) {
+  async sendSuccess(token: string, output: object) {
     if (!this.live.delete(token)) return false;
     this.sent.push(token);
+    this.outputs.set(token, output);
     return true;
   }
   async describe() {

@@ -143,7 +143,14 @@ describe('followTicketChanges', () => {
     // the execution now waits in New with a live token
     const arn = executionArn(followers.engine.stateMachineArn, firstExecution('TK1'));
     followers.engine.live.add('tok-1');
-    await followers.registry.registerWait(tenantId, 'TK1', arn, { state: 'New', category: 'new', token: 'tok-1', since: created });
+    await followers.registry.registerWait(tenantId, 'TK1', arn, {
+      state: 'New',
+      category: 'new',
+      token: 'tok-1',
+      since: created,
+      cycle: 1,
+      executionStartTime: created,
+    });
 
     expect(await followTicketChanges(follower, createdBatch)).toEqual({ failures: [], tickets: 1 });
     expect(followers.engine.started).toEqual([firstExecution('TK1')]);
@@ -164,7 +171,14 @@ describe('followTicketChanges', () => {
     await followTicketChanges(follower, movedBatch);
     // …and again once it waits where the ticket is
     followers.engine.live.add('tok-2');
-    await followers.registry.registerWait(tenantId, 'TK1', arn, { state: 'WaitingOnCustomer', category: 'waiting_customer', token: 'tok-2', since: created });
+    await followers.registry.registerWait(tenantId, 'TK1', arn, {
+      state: 'WaitingOnCustomer',
+      category: 'waiting_customer',
+      token: 'tok-2',
+      since: created,
+      cycle: 1,
+      executionStartTime: created,
+    });
     await followTicketChanges(follower, [...createdBatch, ...movedBatch]);
 
     expect(followers.engine.sent).toEqual(['tok-1']);

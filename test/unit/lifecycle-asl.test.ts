@@ -55,13 +55,17 @@ const targetsOf = (s: State): string[] => [
   ...((s.Catch ?? []) as State[]).map((c) => c.Next),
 ];
 
-/** The Route choice, evaluated the way Step Functions does for its (only) rule form: Variable + StringEquals. */
-function route(input: { next: string; ticket: { category: string } }): string {
+type Rule = { Variable: string; StringEquals?: string; IsPresent?: boolean; Not?: Rule; Next: string };
+
+/** The Route choice, evaluated the way Step Functions does for its rule forms: Variable + StringEquals, Not + Variable + IsPresent. */
+function route(input: { next?: string; ticket?: { category: string }; wokenBy?: string }): string {
   const choice = states.Route!;
-  for (const rule of choice.Choices as { Variable: string; StringEquals: string; Next: string }[]) {
-    const value = rule.Variable === '$.next' ? input.next : rule.Variable === '$.ticket.category' ? input.ticket.category : undefined;
-    if (value === rule.StringEquals) return rule.Next;
-  }
+  const holds = (rule: Rule): boolean => {
+    if (rule.Not) return !holds(rule.Not);
+    const value = rule.Variable === '$.next' ? input.next : rule.Variable === '$.ticket.category' ? input.ticket?.category : undefined;
+    return rule.IsPresent !== undefined ? (value !== undefined) === rule.IsPresent : value === rule.StringEquals;
+  };
+  for (const rule of choice.Choices as Rule[]) if (holds(rule)) return rule.Next;
   return choice.Default as string;
 }
 
@@ -122,9 +126,25 @@ describe('ticket-lifecycle.asl.json', () => {
   describe('Route: where a ticket waits, by category', () => {
     const waiting = CATEGORIES.filter((c) => c !== 'cancelled');
 
-    it('has only Variable/StringEquals rules (what the scenarios below evaluate)', () => {
+    it('has only Variable/StringEquals rules after one Not IsPresent (what the scenarios below evaluate)', () => {
       expect(states.Route?.Type).toBe('Choice');
-      for (const rule of states.Route!.Choices as State[]) expect(Object.keys(rule).sort()).toEqual(['Next', 'StringEquals', 'Variable']);
+      const [first, ...rules] = states.Route!.Choices as State[];
+      // Not IsPresent: true, because aws-local-stepfunctions@3 never matches IsPresent: false
+      expect(first).toEqual({ Not: { Variable: '$.next', IsPresent: true }, Next: 'ReadTicket' });
+      for (const rule of rules) expect(Object.keys(rule).sort()).toEqual(['Next', 'StringEquals', 'Variable']);
+    });
+
+    it('a callback state woken with a decision goes straight to Route; woken without one, through ReadTicket; timed out, through ReadTicket', () => {
+      for (const [name, state] of callbackStates) {
+        expect(state.Next, name).toBe('Route');
+        expect(state, `${name}: its output is the waker's decision`).not.toHaveProperty('ResultPath');
+        expect(state.Catch, name).toEqual([{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'ReadTicket' }]);
+        // what the waker needs to decide as ReadTicket would
+        expect(state.Parameters.Payload['cycle.$'], name).toBe('$.cycle');
+        expect(state.Parameters.Payload['executionStartTime.$'], name).toBe('$$.Execution.StartTime');
+      }
+      expect(route({ wokenBy: 'ticket-changed' })).toBe('ReadTicket');
+      expect(route({ next: 'wait', ticket: { category: 'active' } })).toBe('InProgress');
     });
 
     it.each(waiting.map((c) => [c] as const))('WaitsIn_%s: a ticket of this category waits in its own callback state', (category) => {
@@ -133,7 +153,7 @@ describe('ticket-lifecycle.asl.json', () => {
       expect(isCallback(state), target).toBe(true);
       expect(state.Parameters.Payload.category).toBe(category);
       expect(state.Parameters.Payload.state).toBe(target);
-      expect(state.Next).toBe('ReadTicket');
+      expect(state.Next).toBe('Route');
     });
 
     it('leads every waiting category to a distinct callback state, and there is no other', () => {

@@ -1,6 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executionArn, executionName } from '../../shared/lifecycle/execution-names';
-import { awaitTicket, bringLifecycleInLine, continueAsNew, startLifecycle, syncTicket, type LifecycleDeps } from '../../shared/lifecycle/ticket-lifecycle';
+import {
+  awaitTicket,
+  bringLifecycleInLine,
+  continueAsNew,
+  nudgeLifecycle,
+  startLifecycle,
+  syncTicket,
+  type LifecycleDeps,
+} from '../../shared/lifecycle/ticket-lifecycle';
 import { Workflow } from '../../shared/domain/workflow';
 import { DEFAULT_WORKFLOW } from '../../shared/workflows/default';
 import { aTicket, fakeDeps, InMemoryRegistry, RecordingEngine, type FakeDeps } from './fakes';
@@ -20,6 +28,8 @@ beforeEach(() => {
 });
 
 const firstArn = (id: string) => executionArn(engine.stateMachineArn, executionName(tenant, { id, key: 'ACME-1' }, 1));
+/** What a callback state reports about its execution (ReadTicket's cycle, the execution's start). */
+const execution = { cycle: 3, executionStartTime: '2026-03-01T09:00:00.000Z' };
 
 describe('the ticket lifecycle service', () => {
   it('names the execution from tenant and ticket and starts it once, however often asked', async () => {
@@ -80,6 +90,7 @@ describe('the ticket lifecycle service', () => {
       version: 1,
       executionArn: firstArn(t.id),
       taskToken: 'tok-1',
+      ...execution,
     });
     expect(engine.sent).toEqual([]);
     await bringLifecycleInLine(life, tenant, { ...t, priority: 'high', version: 2 }, workflow);
@@ -96,12 +107,18 @@ describe('the ticket lifecycle service', () => {
     deps.tickets.seed(tenant, moved);
     await startLifecycle(life, tenant, t);
     engine.live.add('tok-1');
-    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'InProgress', category: 'active', token: 'tok-1', since: 'x' });
+    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'InProgress', category: 'active', token: 'tok-1', since: 'x', ...execution });
     await bringLifecycleInLine(life, tenant, moved, workflow);
     expect(engine.sent).toEqual(['tok-1']);
     // the woken execution now waits on the customer; the same change delivered again finds it in line
     engine.live.add('tok-2');
-    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'WaitingOnCustomer', category: 'waiting_customer', token: 'tok-2', since: 'y' });
+    await registry.registerWait(tenant, t.id, firstArn(t.id), {
+      state: 'WaitingOnCustomer',
+      category: 'waiting_customer',
+      token: 'tok-2',
+      since: 'y',
+      ...execution,
+    });
     await bringLifecycleInLine(life, tenant, moved, workflow);
     expect(engine.sent).toEqual(['tok-1']);
   });
@@ -126,8 +143,19 @@ describe('the ticket lifecycle service', () => {
     expect(engine.sent).toEqual([]);
     // …then the wait registers with what ReadTicket saw, re-reads, and wakes itself
     engine.live.add('tok-2');
-    await awaitTicket(life, { tenantId: tenant, ticketId: t.id, state: 'New', category: 'new', version: 1, executionArn: firstArn(t.id), taskToken: 'tok-2' });
+    await awaitTicket(life, {
+      tenantId: tenant,
+      ticketId: t.id,
+      state: 'New',
+      category: 'new',
+      version: 1,
+      executionArn: firstArn(t.id),
+      taskToken: 'tok-2',
+      ...execution,
+    });
     expect(engine.sent).toEqual(['tok-2']);
+    // …with the decision on the ticket it found: straight on to InProgress
+    expect(engine.outputs.get('tok-2')).toMatchObject({ next: 'wait', ticket: { category: 'active', version: 2 }, cycle: execution.cycle + 1 });
     expect((await registry.get(tenant, t.id))!.taskToken).toBeNull();
   });
 
@@ -138,7 +166,7 @@ describe('the ticket lifecycle service', () => {
     let settingsReads = 0;
     const get = deps.settings.get.bind(deps.settings);
     life = { ...life, settings: Object.assign(Object.create(deps.settings), { get: (id: string) => (settingsReads++, get(id)) }) };
-    const wait = { tenantId: tenant, ticketId: t.id, state: 'InProgress', category: 'active', executionArn: firstArn(t.id) };
+    const wait = { tenantId: tenant, ticketId: t.id, state: 'InProgress', category: 'active', executionArn: firstArn(t.id), ...execution };
     engine.live.add('tok-1');
     await awaitTicket(life, { ...wait, version: 1, taskToken: 'tok-1' });
     expect({ sent: engine.sent, settingsReads }).toEqual({ sent: [], settingsReads: 0 });
@@ -147,6 +175,73 @@ describe('the ticket lifecycle service', () => {
     engine.live.add('tok-2');
     await awaitTicket(life, { ...wait, version: 1, taskToken: 'tok-2' });
     expect({ sent: engine.sent, settingsReads }).toEqual({ sent: [], settingsReads: 1 });
+  });
+
+  it('a wake-up carries the decision ReadTicket would make on the ticket as it is, so the execution goes straight to Route', async () => {
+    const t = aTicket({ status: 'open', category: 'active' });
+    deps.tickets.seed(tenant, t);
+    await startLifecycle(life, tenant, t);
+    engine.live.add('tok-1');
+    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'InProgress', category: 'active', token: 'tok-1', since: 'x', ...execution });
+    const moved = { ...t, status: 'pending', category: 'waiting_customer' as const, version: 2 };
+    deps.tickets.seed(tenant, moved);
+    await bringLifecycleInLine(life, tenant, moved, workflow);
+    const readTicket = await syncTicket(life, { tenantId: tenant, ticketId: t.id, executionArn: firstArn(t.id), ...execution });
+    expect(engine.outputs.get('tok-1')).toEqual(readTicket);
+    expect(readTicket).toMatchObject({ next: 'wait', cycle: execution.cycle + 1, ticket: { category: 'waiting_customer', status: 'pending', version: 2 } });
+    expect(readTicket.waitSeconds).toBeGreaterThan(0);
+  });
+
+  it('a wake-up that ends the execution (reopen window over) marks it ended, as ReadTicket would', async () => {
+    const t = aTicket({ status: 'closed', category: 'closed', reopenableUntil: '2026-03-02T09:00:00.000Z' });
+    deps.tickets.seed(tenant, t);
+    await startLifecycle(life, tenant, t);
+    engine.live.add('tok-1');
+    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'ClosedReopenWindow', category: 'closed', token: 'tok-1', since: 'x', ...execution });
+    await nudgeLifecycle(life, tenant, t);
+    expect(engine.outputs.get('tok-1')).toMatchObject({ next: 'end', ticket: { category: 'closed' } });
+    expect(await registry.get(tenant, t.id)).toMatchObject({ ended: true, state: 'Closed', taskToken: null });
+  });
+
+  it('a record that does not say its execution (written before waits reported their cycle) gets a bare wake-up, which Route sends through ReadTicket', async () => {
+    const t = aTicket({ status: 'open', category: 'active' });
+    deps.tickets.seed(tenant, t);
+    await startLifecycle(life, tenant, t);
+    engine.live.add('tok-1');
+    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'InProgress', category: 'active', token: 'tok-1', since: 'x', ...execution });
+    const { cycle: _cycle, executionStartTime: _started, ...older } = (await registry.get(tenant, t.id))!;
+    registry.records.set(`${tenant}/${t.id}`, older);
+    const moved = { ...t, status: 'pending', category: 'waiting_customer' as const, version: 2 };
+    await bringLifecycleInLine(life, tenant, moved, workflow);
+    expect(engine.outputs.get('tok-1')).toEqual({ wokenBy: 'ticket-changed' });
+  });
+
+  it('ReadTicket after a wake-up from outside (the state replaced by any output) takes the cycle the waiting state registered', async () => {
+    const t = aTicket({ status: 'open', category: 'active' });
+    deps.tickets.seed(tenant, t);
+    await startLifecycle(life, tenant, t);
+    await registry.registerWait(tenant, t.id, firstArn(t.id), { state: 'InProgress', category: 'active', token: 'tok-1', since: 'x', ...execution });
+    const out = await syncTicket(life, { tenantId: tenant, ticketId: t.id, executionArn: firstArn(t.id), executionStartTime: execution.executionStartTime });
+    expect(out).toMatchObject({ next: 'wait', cycle: execution.cycle + 1, ticket: { category: 'active' } });
+  });
+
+  it('a waiting state superseded by a successor moves on to Ended', async () => {
+    const t = aTicket({ status: 'open', category: 'active' });
+    deps.tickets.seed(tenant, t);
+    await startLifecycle(life, tenant, t);
+    await registry.handOver(tenant, t.id, firstArn(t.id), `${firstArn(t.id)}--g2`, 2);
+    engine.live.add('tok-old');
+    await awaitTicket(life, {
+      tenantId: tenant,
+      ticketId: t.id,
+      state: 'InProgress',
+      category: 'active',
+      version: 1,
+      executionArn: firstArn(t.id),
+      taskToken: 'tok-old',
+      ...execution,
+    });
+    expect(engine.outputs.get('tok-old')).toMatchObject({ next: 'end' });
   });
 
   it('ends for a cancelled ticket, and a later change hands over to a successor', async () => {
