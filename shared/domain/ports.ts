@@ -187,8 +187,8 @@ export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' |
 /** The workflow engine (Step Functions, or the local one speaking its protocol). */
 export interface WorkflowEngine {
   readonly stateMachineArn: string;
-  /** Starts an execution by name; starting the same name with the same input again is a no-op. */
-  start(name: string, input: object): Promise<void>;
+  /** Starts an execution by name; false when one of that name exists already (starting it again is a no-op). */
+  start(name: string, input: object): Promise<boolean>;
   /** Completes a callback; false when the token is stale or already used (harmless). */
   sendSuccess(token: string, output: object): Promise<boolean>;
   describe(executionArn: string): Promise<{ status: ExecutionStatus; startDate: string } | null>;

@@ -13,12 +13,13 @@ export class SfnWorkflowEngine implements WorkflowEngine {
     readonly stateMachineArn: string,
   ) {}
 
-  async start(name: string, input: object): Promise<void> {
+  async start(name: string, input: object): Promise<boolean> {
     try {
       await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      return true;
     } catch (error) {
-      // Same name, same input: already started (Standard executions are idempotent by name).
-      if ((error as Error).name === 'ExecutionAlreadyExists') return;
+      // Already started under that name (Standard executions are idempotent by name; another input is refused as such).
+      if ((error as Error).name === 'ExecutionAlreadyExists') return false;
       throw error;
     }
   }

@@ -19,7 +19,7 @@
  */
 
 import type { Clock, LifecycleRecord, LifecycleRegistry, TicketStore, WorkflowEngine, SettingsStore } from '../domain/ports';
-import { meterWakeUp } from '../usage/state-transitions';
+import { meterRouteEntered } from '../usage/state-transitions';
 import type { Ticket } from '../domain/ticket';
 import type { Workflow } from '../domain/workflow';
 import { loadTenant } from '../tickets/tenant-context';
@@ -33,20 +33,30 @@ export interface LifecycleDeps {
   readonly clock: Clock;
 }
 
-/** Before the 25,000-event history limit (≈13 events a cycle) a successor takes over… */
+/** Before the 25,000-event history limit (≈8 events a cycle, 14 through ReadTicket) a successor takes over… */
 const MAX_CYCLES = 1500;
 /** …and before the one-year execution limit. */
 const MAX_AGE_MS = 300 * 86_400_000;
 
+/** An execution's input that carries no decision: Route sends it to ReadTicket first. */
 const inputFor = (tenantId: string, ticketId: string) => ({ tenantId, ticketId, cycle: 0 });
 
 // ---------- change side: called by the table's stream after a ticket change has committed ----------
 
+/**
+ * Records the ticket's first execution and starts it. Whoever recorded it starts it with the
+ * decision ReadTicket would make (the execution begins at Route: one state transition and one
+ * invocation less); a retry after a crash between the two calls, which finds the record,
+ * starts with a bare input instead, and Standard executions are idempotent by name.
+ */
 export async function startLifecycle(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<void> {
   const name = executionName(tenantId, ticket, 1);
-  await deps.registry.create(tenantId, ticket.id, executionArn(deps.engine.stateMachineArn, name));
-  // Idempotent by name: a retry after a crash between the two calls starts nothing twice.
-  await deps.engine.start(name, inputFor(tenantId, ticket.id));
+  const arn = executionArn(deps.engine.stateMachineArn, name);
+  const recorded = await deps.registry.create(tenantId, ticket.id, arn);
+  const input = recorded
+    ? await decide(deps, { tenantId, ticketId: ticket.id, cycle: 0, executionArn: arn, executionStartTime: deps.clock.now().toISOString() }, ticket, false)
+    : inputFor(tenantId, ticket.id);
+  if (await deps.engine.start(name, input)) meterRouteEntered('next' in input ? input.next : null);
 }
 
 /**
@@ -121,7 +131,7 @@ async function wake(deps: LifecycleDeps, waiting: WaitingState, reason: string, 
   if (!(await deps.registry.takeToken(tenantId, ticketId, token))) return false;
   const output = resume ? await decide(deps, resume, ticket === undefined ? await deps.tickets.get(tenantId, ticketId) : ticket, false) : { wokenBy: reason };
   const sent = await deps.engine.sendSuccess(token, output);
-  if (sent) meterWakeUp('next' in output ? output.next : null);
+  if (sent) meterRouteEntered('next' in output ? output.next : null);
   return sent;
 }
 
@@ -226,7 +236,7 @@ export async function awaitTicket(deps: LifecycleDeps, input: AwaitInput): Promi
   if (!registered) {
     // Superseded by a successor: this one moves on to Ended (through ReadTicket when its cycle is unknown).
     const output = resume ? await decide(deps, resume, await deps.tickets.get(tenantId, ticketId), true) : { wokenBy: 'superseded' };
-    if (await deps.engine.sendSuccess(input.taskToken, output)) meterWakeUp('next' in output ? output.next : null);
+    if (await deps.engine.sendSuccess(input.taskToken, output)) meterRouteEntered('next' in output ? output.next : null);
     return;
   }
   const ticket = await deps.tickets.get(tenantId, ticketId);

@@ -7,9 +7,9 @@
  *    answers `end`;
  *  - a callback state (AwaitTicket), AdvanceTicket: itself;
  *  - ContinueTicket: `ContinueAsNew` and the `ContinuedAsNew` Succeed after it;
- *  - whoever wakes a callback state (shared/lifecycle/ticket-lifecycle.ts): the `Route`
- *    after it, plus `Ended` when the decision it hands over says `end` (a bare wake-up
- *    goes on to ReadTicket, which counts itself).
+ *  - whoever starts an execution (it starts at `Route`) or wakes a callback state
+ *    (shared/lifecycle/ticket-lifecycle.ts): that `Route`, plus `Ended` when the decision
+ *    it hands over says `end` (without one, ReadTicket follows and counts itself).
  * A Lambda retry re-enters the task, and AWS bills a retry as a transition too. Not
  * counted: the `UnknownCategory` Fail state (a defect path). test/unit/usage checks these
  * figures against the ASL, and the e2e test against the local engine's history.
@@ -21,7 +21,7 @@ export const LIFECYCLE_TASK_TRANSITIONS = {
   AwaitTicket: 1,
   AdvanceTicket: 1,
   ContinueTicket: 2,
-  WokenCallback: (next: string | null) => 1 + (next === 'end' ? 1 : 0),
+  RouteEntered: (next: string | null) => 1 + (next === 'end' ? 1 : 0),
 } as const;
 
 /** A lifecycle task ran for the tenant and stood for `transitions` state transitions. */
@@ -30,7 +30,7 @@ export function meterLifecycleTask(tenantId: string, transitions: number): void 
   countInvocation({ stateTransitions: transitions });
 }
 
-/** A callback state was woken (with ReadTicket's `next`, or null for a bare wake-up), for the current tenant. */
-export function meterWakeUp(next: string | null): void {
-  countInvocation({ stateTransitions: LIFECYCLE_TASK_TRANSITIONS.WokenCallback(next) });
+/** An execution started, or a callback state woken, into Route (with ReadTicket's `next`, or null for none), for the current tenant. */
+export function meterRouteEntered(next: string | null): void {
+  countInvocation({ stateTransitions: LIFECYCLE_TASK_TRANSITIONS.RouteEntered(next) });
 }

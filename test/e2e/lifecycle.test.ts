@@ -78,9 +78,8 @@ describe('the lifecycle execution follows the ticket', () => {
     await waitingIn(tk.id, 'ResolvedAwaitingConfirmation');
     expect((await t.as('alice').post(`/v1/tickets/${tk.id}/close`)).status).toBe(200);
     await waitingIn(tk.id, 'ClosedReopenWindow');
-    // each wake-up carries its decision (made by the waker, as ReadTicket would): callback state → Route → the next one
+    // the start and each wake-up carry their decision (made by the starter or waker, as ReadTicket would): Route → callback state → Route …
     expect(await statesEntered(view.executionArn)).toEqual([
-      'ReadTicket',
       'Route',
       'New',
       'Route',

@@ -327,8 +327,13 @@ export class RecordingEngine implements WorkflowEngine {
   /** What each token was woken with. */
   readonly outputs = new Map<string, object>();
   readonly live = new Set<string>();
-  async start(name: string) {
-    if (!this.started.includes(name)) this.started.push(name);
+  /** What each execution was started with. */
+  readonly inputs = new Map<string, object>();
+  async start(name: string, input: object) {
+    if (this.started.includes(name)) return false;
+    this.started.push(name);
+    this.inputs.set(name, input);
+    return true;
   }
   async sendSuccess(token: string, output: object) {
     if (!this.live.delete(token)) return false;

@@ -41,6 +41,20 @@ describe('the ticket lifecycle service', () => {
     expect((await registry.get(tenant, t.id))!.executionArn).toBe(firstArn(t.id));
   });
 
+  it('starts with the decision ReadTicket would make (the execution begins at Route); a retry that finds the record starts with none', async () => {
+    const t = aTicket({ status: 'new', category: 'new' });
+    deps.tickets.seed(tenant, t);
+    await startLifecycle(life, tenant, t);
+    const name = `ACME-1--acme--${t.id}`;
+    expect(engine.inputs.get(name)).toMatchObject({ tenantId: tenant, ticketId: t.id, cycle: 1, next: 'wait', ticket: { category: 'new', version: 1 } });
+    // a crash between recording and starting: the retry finds the record and starts with a bare input (Route sends it to ReadTicket)
+    const other = aTicket({ id: '01JTICKET0000000000000002', status: 'new', category: 'new' });
+    deps.tickets.seed(tenant, other);
+    await registry.create(tenant, other.id, firstArn(other.id));
+    await startLifecycle(life, tenant, other);
+    expect(engine.inputs.get(`ACME-1--acme--${other.id}`)).toEqual({ tenantId: tenant, ticketId: other.id, cycle: 0 });
+  });
+
   it('names carry the ticket key; long names stay within the 80 characters Step Functions allows, still one per tenant and ticket', () => {
     const long = 'a'.repeat(64);
     const ticket = { id: '01JTICKET0000000000000001', key: 'ABCDEFGHIJ-9999999999' };

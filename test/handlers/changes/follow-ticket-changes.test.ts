@@ -153,8 +153,10 @@ describe('the table stream consumer (functions/changes/follow-ticket-changes)', 
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
       stateMachineArn: ENVIRONMENT.STATE_MACHINE_ARN,
       name,
-      input: JSON.stringify({ tenantId, ticketId: first.id, cycle: 0 }),
     });
+    // it starts at Route with the decision ReadTicket would make: wait where the ticket is
+    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!);
+    expect(input).toMatchObject({ tenantId, ticketId: first.id, cycle: 1, next: 'wait', ticket: { category: first.category, version: first.version } });
     // recorded beside the ticket, only if none is recorded yet
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       TableName: 'test-table',
