@@ -30,6 +30,17 @@ beforeEach(() => {
 const firstArn = (id: string) => executionArn(engine.stateMachineArn, executionName(tenant, { id, key: 'ACME-1' }, 1));
 /** What a callback state reports about its execution (ReadTicket's cycle, the execution's start). */
 const execution = { cycle: 3, executionStartTime: '2026-03-01T09:00:00.000Z' };
+/** The InProgress callback state of the ticket's first execution, waiting at version 1 with `token`. */
+const inProgress = (ticketId: string, token: string) => ({
+  tenantId: tenant,
+  ticketId,
+  state: 'InProgress',
+  category: 'active',
+  version: 1,
+  executionArn: firstArn(ticketId),
+  taskToken: token,
+  ...execution,
+});
 
 describe('the ticket lifecycle service', () => {
   it('names the execution from tenant and ticket and starts it once, however often asked', async () => {
@@ -96,16 +107,7 @@ describe('the ticket lifecycle service', () => {
     deps.tickets.seed(tenant, t);
     await startLifecycle(life, tenant, t);
     engine.live.add('tok-1');
-    await awaitTicket(life, {
-      tenantId: tenant,
-      ticketId: t.id,
-      state: 'InProgress',
-      category: 'active',
-      version: 1,
-      executionArn: firstArn(t.id),
-      taskToken: 'tok-1',
-      ...execution,
-    });
+    await awaitTicket(life, inProgress(t.id, 'tok-1'));
     expect(engine.sent).toEqual([]);
     await bringLifecycleInLine(life, tenant, { ...t, priority: 'high', version: 2 }, workflow);
     expect(engine.sent).toEqual([]);
@@ -245,16 +247,7 @@ describe('the ticket lifecycle service', () => {
     await startLifecycle(life, tenant, t);
     await registry.handOver(tenant, t.id, firstArn(t.id), `${firstArn(t.id)}--g2`, 2);
     engine.live.add('tok-old');
-    await awaitTicket(life, {
-      tenantId: tenant,
-      ticketId: t.id,
-      state: 'InProgress',
-      category: 'active',
-      version: 1,
-      executionArn: firstArn(t.id),
-      taskToken: 'tok-old',
-      ...execution,
-    });
+    await awaitTicket(life, inProgress(t.id, 'tok-old'));
     expect(engine.outputs.get('tok-old')).toMatchObject({ next: 'end' });
   });
 
