@@ -49,14 +49,13 @@ const inputFor = (tenantId: string, ticketId: string) => ({ tenantId, ticketId, 
  * invocation less); a retry after a crash between the two calls, which finds the record,
  * starts with a bare input instead, and Standard executions are idempotent by name.
  */
-export async function startLifecycle(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<void> {
+export async function startLifecycle(deps: LifecycleDeps, tenantId: string, ticket: Ticket, workflow?: Workflow): Promise<void> {
   const name = executionName(tenantId, ticket, 1);
   const arn = executionArn(deps.engine.stateMachineArn, name);
   const recorded = await deps.registry.create(tenantId, ticket.id, arn);
-  const input = recorded
-    ? await decide(deps, { tenantId, ticketId: ticket.id, cycle: 0, executionArn: arn, executionStartTime: deps.clock.now().toISOString() }, ticket, false)
-    : inputFor(tenantId, ticket.id);
-  if (await deps.engine.start(name, input)) meterRouteEntered('next' in input ? input.next : null);
+  const known = recorded ? knownExecution(tenantId, ticket.id, arn, 0, deps.clock.now().toISOString()) : null;
+  const input = known ? await decide(deps, known, { ticket, workflow }, false) : inputFor(tenantId, ticket.id);
+  if (await deps.engine.start(name, input)) meterRouteEntered(nextOf(input));
 }
 
 /**
@@ -76,14 +75,14 @@ export const executionMustMove = (waitingCategory: string, ticket: Ticket, workf
  */
 export async function bringLifecycleInLine(deps: LifecycleDeps, tenantId: string, ticket: Ticket, workflow: Workflow): Promise<void> {
   const record = await deps.registry.get(tenantId, ticket.id);
-  if (!record) return startLifecycle(deps, tenantId, ticket);
+  if (!record) return startLifecycle(deps, tenantId, ticket, workflow);
   if (record.ended) {
     if (!isFinal(ticket, deps.clock.now())) await startSuccessor(deps, tenantId, ticket.id, record);
     return;
   }
   if (record.taskToken) {
     if (record.waitingCategory === null || executionMustMove(record.waitingCategory, ticket, workflow))
-      await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'ticket-changed', ticket);
+      await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'ticket-changed', { ticket, workflow });
     return;
   }
   // No token: the execution is between states and its next waiting state re-reads the
@@ -95,11 +94,28 @@ export async function bringLifecycleInLine(deps: LifecycleDeps, tenantId: string
 /** Wakes the waiting state so that it decides again on `ticket` as it is now (e.g. its reopen window ended). */
 export async function nudgeLifecycle(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Promise<void> {
   const record = await deps.registry.get(tenantId, ticket.id);
-  if (record?.taskToken) await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'timer', ticket);
+  if (record?.taskToken) await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'timer', { ticket });
 }
 
 /** An execution whose cycle is known: what a decision on its behalf needs. */
 type KnownExecution = SyncInput & { readonly cycle: number };
+
+/** The execution, known when its cycle and start are (a record or a callback of the previous definition may lack them). */
+const knownExecution = (
+  tenantId: string,
+  ticketId: string,
+  executionArn: string,
+  cycle?: number | null,
+  executionStartTime?: string | null,
+): KnownExecution | null => (typeof cycle === 'number' && executionStartTime ? { tenantId, ticketId, cycle, executionArn, executionStartTime } : null);
+
+/** What a decision is made on: the ticket as read (null: deleted) and, when the caller already has it, the tenant's workflow. */
+interface Facts {
+  readonly ticket: Ticket | null;
+  readonly workflow?: Workflow;
+}
+
+const nextOf = (output: object): SyncOutput['next'] | null => ('next' in output ? (output as SyncOutput).next : null);
 
 /** A callback state's token and, when its record says them, the execution waiting on it (as ReadTicket's input). */
 interface WaitingState {
@@ -111,27 +127,40 @@ interface WaitingState {
 
 /** The waiting state a record with a token names; `resume` is null on a record that does not say its execution's cycle. */
 function waitingStateOf(record: LifecycleRecord, tenantId: string, ticketId: string): WaitingState {
-  const known = typeof record.cycle === 'number' && !!record.executionStartTime;
   return {
     tenantId,
     ticketId,
     token: record.taskToken!,
-    resume: known ? { tenantId, ticketId, cycle: record.cycle!, executionArn: record.executionArn, executionStartTime: record.executionStartTime! } : null,
+    resume: knownExecution(tenantId, ticketId, record.executionArn, record.cycle, record.executionStartTime),
   };
 }
 
 /**
- * Takes the waiting state's token (only one waker gets it) and wakes the state with the
- * decision ReadTicket would make on `ticket` (read here when not given), or with a bare
- * wake-up that Route sends through ReadTicket when the execution is not known. The token
- * was ours to take, so the execution is still the ticket's: no successor took over.
+ * Takes the waiting state's token (only one waker gets it) and sends the state on. The
+ * token was ours to take, so the execution is still the ticket's: no successor took over.
  */
-async function wake(deps: LifecycleDeps, waiting: WaitingState, reason: string, ticket?: Ticket | null): Promise<boolean> {
+async function wake(deps: LifecycleDeps, waiting: WaitingState, reason: string, facts: Facts): Promise<boolean> {
   const { tenantId, ticketId, token, resume } = waiting;
   if (!(await deps.registry.takeToken(tenantId, ticketId, token))) return false;
-  const output = resume ? await decide(deps, resume, ticket === undefined ? await deps.tickets.get(tenantId, ticketId) : ticket, false) : { wokenBy: reason };
+  return sendOn(deps, token, resume, reason, async () => facts, false);
+}
+
+/**
+ * Completes a callback state with the decision ReadTicket would make on the facts (read
+ * only then), or with a bare wake-up that Route sends through ReadTicket when the
+ * execution is not known; counts the Route it enters when the engine took it.
+ */
+async function sendOn(
+  deps: LifecycleDeps,
+  token: string,
+  resume: KnownExecution | null,
+  reason: string,
+  facts: () => Promise<Facts>,
+  successorTookOver: boolean,
+): Promise<boolean> {
+  const output = resume ? await decide(deps, resume, await facts(), successorTookOver) : { wokenBy: reason };
   const sent = await deps.engine.sendSuccess(token, output);
-  if (sent) meterRouteEntered('next' in output ? output.next : null);
+  if (sent) meterRouteEntered(nextOf(output));
   return sent;
 }
 
@@ -178,22 +207,22 @@ export type SyncOutput = {
 export async function syncTicket(deps: LifecycleDeps, input: SyncInput): Promise<SyncOutput> {
   const [ticket, record] = await Promise.all([deps.tickets.get(input.tenantId, input.ticketId), deps.registry.get(input.tenantId, input.ticketId)]);
   const cycle = input.cycle ?? record?.cycle ?? 0;
-  return decide(deps, { ...input, cycle }, ticket, !!record && record.executionArn !== input.executionArn);
+  return decide(deps, { ...input, cycle }, { ticket }, !!record && record.executionArn !== input.executionArn);
 }
 
-/** ReadTicket's decision on `ticket` as read (null: deleted), for the execution `input` names. */
-async function decide(deps: LifecycleDeps, input: KnownExecution, ticket: Ticket | null, successorTookOver: boolean): Promise<SyncOutput> {
+/** ReadTicket's decision on the ticket as read, for the execution `input` names. */
+async function decide(deps: LifecycleDeps, input: KnownExecution, { ticket, workflow }: Facts, successorTookOver: boolean): Promise<SyncOutput> {
   const base = { tenantId: input.tenantId, ticketId: input.ticketId, cycle: input.cycle + 1 };
   const gone = { ...base, next: 'end' as const, ticket: { category: 'cancelled', status: 'deleted', version: 0 } };
   if (!ticket) return gone;
   const summary = { category: ticket.category, status: ticket.status, version: ticket.version };
   // A successor has taken over (repair, continue-as-new): this one bows out.
   if (successorTookOver) return { ...base, next: 'end', ticket: summary };
-  const tenant = await loadTenant(deps.settings, input.tenantId);
+  const rules = (workflow ?? (await loadTenant(deps.settings, input.tenantId)).workflow).definition.rules;
   const now = deps.clock.now();
   if (base.cycle > MAX_CYCLES || now.getTime() - Date.parse(input.executionStartTime) > MAX_AGE_MS)
     return { ...base, next: 'continue-as-new', ticket: summary };
-  if (tenant.workflow.definition.rules.autoAdvance?.[ticket.status]) return { ...base, next: 'advance', ticket: summary };
+  if (rules.autoAdvance?.[ticket.status]) return { ...base, next: 'advance', ticket: summary };
   if (isFinal(ticket, now)) {
     if (!(await deps.registry.markEnded(input.tenantId, input.ticketId, input.executionArn, ticket.category === 'closed' ? 'Closed' : 'Cancelled')))
       return { ...base, next: 'end', ticket: summary };
@@ -232,19 +261,18 @@ export async function awaitTicket(deps: LifecycleDeps, input: AwaitInput): Promi
   const { tenantId, ticketId, executionArn, cycle, executionStartTime } = input;
   const wait = { state: input.state, category: input.category, token: input.taskToken, since: deps.clock.now().toISOString(), cycle, executionStartTime };
   const registered = await deps.registry.registerWait(tenantId, ticketId, executionArn, wait);
-  const resume = cycle !== undefined && executionStartTime ? { tenantId, ticketId, cycle, executionArn, executionStartTime } : null;
+  const resume = knownExecution(tenantId, ticketId, executionArn, cycle, executionStartTime);
   if (!registered) {
     // Superseded by a successor: this one moves on to Ended (through ReadTicket when its cycle is unknown).
-    const output = resume ? await decide(deps, resume, await deps.tickets.get(tenantId, ticketId), true) : { wokenBy: 'superseded' };
-    if (await deps.engine.sendSuccess(input.taskToken, output)) meterRouteEntered('next' in output ? output.next : null);
+    await sendOn(deps, input.taskToken, resume, 'superseded', async () => ({ ticket: await deps.tickets.get(tenantId, ticketId) }), true);
     return;
   }
   const ticket = await deps.tickets.get(tenantId, ticketId);
   // Still the version ReadTicket chose to wait at: nothing to re-decide (and no settings to read).
   if (ticket?.version === input.version) return;
-  const tenant = ticket ? await loadTenant(deps.settings, tenantId) : null;
-  const moved = !ticket || executionMustMove(input.category, ticket, tenant!.workflow);
-  if (moved) await wake(deps, { tenantId, ticketId, token: input.taskToken, resume }, 'changed-before-wait', ticket);
+  const workflow = ticket ? (await loadTenant(deps.settings, tenantId)).workflow : undefined;
+  const moved = !ticket || executionMustMove(input.category, ticket, workflow!);
+  if (moved) await wake(deps, { tenantId, ticketId, token: input.taskToken, resume }, 'changed-before-wait', { ticket, workflow });
 }
 
 /** ContinueAsNew: hand the ticket to a fresh execution before the engine's limits. */
@@ -308,7 +336,7 @@ async function repair(deps: LifecycleDeps, tenantId: string, ticket: Ticket): Pr
     return (await startSuccessor(deps, tenantId, ticket.id, record)) ? 'restarted' : 'in-line';
   }
   if (record.taskToken && record.waitingCategory !== ticket.category) {
-    if (await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'repair', ticket)) return 'woken';
+    if (await wake(deps, waitingStateOf(record, tenantId, ticket.id), 'repair', { ticket })) return 'woken';
     // The token was dead: the execution is not where it claims to be. Replace it.
     await deps.engine.stop(record.executionArn, 'Replaced by repair: it diverged from the ticket.');
     return (await startSuccessor(deps, tenantId, ticket.id, record)) ? 'restarted' : 'in-line';

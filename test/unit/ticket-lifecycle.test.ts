@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionArn, executionName } from '../../shared/lifecycle/execution-names';
 import {
   awaitTicket,
@@ -115,6 +115,28 @@ describe('the ticket lifecycle service', () => {
     deps.tickets.seed(tenant, moved);
     await Promise.all([bringLifecycleInLine(life, tenant, moved, workflow), bringLifecycleInLine(life, tenant, moved, workflow)]);
     expect(engine.sent).toEqual(['tok-1']);
+  });
+
+  it('reads the tenant settings at most once per wake-up, and not at all when the caller already has the workflow', async () => {
+    const t = aTicket({ status: 'open', category: 'active' });
+    deps.tickets.seed(tenant, t);
+    await startLifecycle(life, tenant, t, workflow);
+    const reads = vi.spyOn(deps.settings, 'get');
+    engine.live.add('tok-1');
+    await awaitTicket(life, inProgress(t.id, 'tok-1'));
+    const moved = { ...t, status: 'pending', category: 'waiting_customer' as const, version: 2 };
+    deps.tickets.seed(tenant, moved);
+    await bringLifecycleInLine(life, tenant, moved, workflow);
+    expect(engine.sent).toEqual(['tok-1']);
+    expect(reads).not.toHaveBeenCalled();
+    // changed before the state registered: it reads the settings to see that it must move, and decides with them
+    engine.live.add('tok-2');
+    const again = { ...moved, status: 'open', category: 'active' as const, version: 3 };
+    deps.tickets.seed(tenant, again);
+    await awaitTicket(life, { ...inProgress(t.id, 'tok-2'), state: 'WaitingOnCustomer', category: 'waiting_customer', version: 2 });
+    expect(engine.sent).toEqual(['tok-1', 'tok-2']);
+    expect(engine.outputs.get('tok-2')).toMatchObject({ next: 'wait', ticket: { category: 'active', version: 3 } });
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 
   it('a redelivered change does not wake the execution again once it waits where the ticket is', async () => {
