@@ -12,6 +12,7 @@ import { invalid, StaleWrite } from '../domain/errors';
 import type { Page, PageRequest, TicketChange, TicketListIndex, TicketQuery, TicketStore } from '../domain/ports';
 import type { ThirdPartyWait } from '../domain/third-party';
 import type { Comment, HistoryEvent, Ticket } from '../domain/ticket';
+import { ticketItem, ticketOfItem } from './ticket-item';
 import { decodeCursor, encodeCursor, ignoreCapacity, reportCapacity, InvalidCursor, withoutKeys, type CapacityListener } from './dynamo-client';
 import { keys, LIST_INDEXES, type IndexDesign } from './table-design';
 
@@ -67,7 +68,7 @@ export class DynamoTicketStore implements TicketStore {
   async create(tenantId: string, change: TicketChange): Promise<void> {
     const { ticket } = change;
     await this.transact('createTicket', [
-      { Put: { TableName: this.tableName, Item: this.ticketItem(tenantId, ticket), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: ticketItem(tenantId, ticket), ConditionExpression: 'attribute_not_exists(pk)' } },
       {
         Put: {
           TableName: this.tableName,
@@ -84,7 +85,7 @@ export class DynamoTicketStore implements TicketStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: this.ticketItem(tenantId, change.ticket),
+          Item: ticketItem(tenantId, change.ticket),
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': expectedVersion },
@@ -99,7 +100,7 @@ export class DynamoTicketStore implements TicketStore {
       new GetCommand({ TableName: this.tableName, Key: keys.ticket(tenantId, ticketId), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
     reportCapacity(this.onCapacity, 'getTicket', 'read', out.ConsumedCapacity);
-    return out.Item ? withoutKeys<Ticket>(out.Item) : null;
+    return out.Item ? ticketOfItem(out.Item) : null;
   }
 
   async getByKey(tenantId: string, key: string): Promise<Ticket | null> {
@@ -171,7 +172,7 @@ export class DynamoTicketStore implements TicketStore {
     if (pending && pending.length > 0) throw new Error('BatchGetItem left keys unprocessed');
     return itemKeys.flatMap((k) => {
       const item = byKey.get(`${k.pk}|${k.sk}`);
-      return item ? [withoutKeys<Ticket>(item)] : [];
+      return item ? [ticketOfItem(item)] : [];
     });
   }
 
@@ -258,19 +259,6 @@ export class DynamoTicketStore implements TicketStore {
       if (error instanceof InvalidCursor) throw invalid(error.message, [{ path: 'cursor', message: error.message }]);
       throw error;
     }
-  }
-
-  private ticketItem(tenantId: string, ticket: Ticket) {
-    const indexValues = keys.listIndexValues(tenantId, {
-      status: ticket.status,
-      category: ticket.category,
-      assigneeId: ticket.assignee,
-      org: ticket.requester.org,
-      requesterId: ticket.requester.id,
-      createdAt: ticket.createdAt,
-      id: ticket.id,
-    });
-    return { ...keys.ticket(tenantId, ticket.id), entity: 'ticket', ...indexValues, ...ticket };
   }
 
   private appendItems(tenantId: string, ticketId: string, change: TicketChange) {

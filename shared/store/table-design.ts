@@ -4,7 +4,7 @@
  * can never disagree. Every partition key begins with the tenant (`T#<tid>#…`).
  *
  * Item collections
- *  - ticket:   pk T#<tid>#TK#<ticketId>, sk "TICKET" | "C#<ulid>" (comment) | "H#<ulid>" (history)
+ *  - ticket:   pk T#<tid>#TK#<ticketId>, sk "TICKET" (the ticket, compressed: ticket-item.ts) | "C#<ulid>" (comment) | "H#<ulid>" (history)
  *              | "LIFECYCLE" (its Step Functions execution and waiting task token)
  *              | "TIMERS" (its EventBridge Scheduler schedules) | "TP#<ulid>" (a third-party wait)
  *  - key map:  pk T#<tid>#KEY#<ACME-42>, sk "KEY"     (consistent lookup by ticket key)

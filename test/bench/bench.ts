@@ -104,7 +104,7 @@ async function lifecycles(runtime: LocalRuntime) {
         const op = (name: string) => (record ? name : 'warmup');
         const ticket = (await call(op('create'), tokens.customer, '/v1/tickets', {
           subject: 'bench lifecycle',
-          description: 'x'.repeat(300),
+          description: DESCRIPTION,
           ...life.create,
         })) as unknown as Ticket;
         await call(op('get'), tokens.agent, `/v1/tickets/${ticket.id}`);
@@ -245,12 +245,22 @@ async function floor(runtime: LocalRuntime, template: Ticket) {
   return out;
 }
 
+/**
+ * What a customer writes: prose of typical length, not a run of one letter, so that the stored
+ * (compressed) ticket is as large as a real one.
+ */
+const DESCRIPTION =
+  'Since the update on Monday the invoice export stops halfway. We open Reports, pick last month, press Export and ' +
+  'after about a minute the browser shows a spinner that never ends. Colleagues in the Utrecht office see the same; ' +
+  'the Ghent office does not. We tried another browser and clearing the cache. Until this works our month-end close ' +
+  'is blocked. Kind regards, Alice from Globex finance.';
+
 /** A stored ticket's shape (what POST /v1/tickets answers), for the floor's writes. */
 const TEMPLATE = {
   id: '',
   key: '',
   subject: 'bench lifecycle',
-  description: 'x'.repeat(300),
+  description: DESCRIPTION,
   type: 'question',
   severity: 'low',
   priority: 'normal',

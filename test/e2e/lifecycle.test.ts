@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime';
 import { documentClient } from '../../shared/store/dynamo-client';
 import { keys } from '../../shared/store/table-design';
+import { ticketItem, ticketOfItem } from '../../shared/store/ticket-item';
 import { freePort } from '../setup/free-port';
 import { Api, startTestRuntime } from '../support/api-client';
 import { eventually, tenantOnPreset, type TenantFixture } from '../support/tenant-fixture';
@@ -137,16 +138,10 @@ describe('the lifecycle execution follows the ticket', () => {
   it('a change that bypassed the API is followed too: the table stream wakes the execution', async () => {
     const tk = (await t.as('alice').post('/v1/tickets', { subject: 'Behind the back' })).body;
     await waitingIn(tk.id, 'New');
-    // change the ticket behind the API's back: no request, but the stream still carries it
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.ticket('life', tk.id),
-        UpdateExpression: 'SET #s = :s, category = :c, version = version + :one',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': 'open', ':c': 'active', ':one': 1 },
-      }),
-    );
+    // change the ticket behind the API's back (rewriting its stored body): no request, but the stream still carries it
+    const stored = ticketOfItem((await db().send(new GetCommand({ TableName: tableName, Key: keys.ticket('life', tk.id), ConsistentRead: true }))).Item!);
+    const moved = { ...stored, status: 'open', category: 'active' as const, version: stored.version + 1 };
+    await db().send(new PutCommand({ TableName: tableName, Item: ticketItem('life', moved) }));
     await waitingIn(tk.id, 'InProgress');
   });
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTable } from '../../local/dynamodb/ensure-table';
 import { DomainError, StaleWrite } from '../../shared/domain/errors';
@@ -277,6 +278,58 @@ describe('DynamoTicketStore', () => {
     const created = capacity.filter((c) => c.operation === 'createTicket');
     expect(created).toEqual([{ operation: 'createTicket', kind: 'write', units: expect.any(Number) }]);
     expect(created[0]!.units).toBeGreaterThan(0);
+  });
+
+  it('writes a typical ticket of more than 1 KB as an item of at most 1 KB: a transition costs its floor', async () => {
+    const tid = newTenant();
+    const description =
+      'Since the update on Monday the invoice export stops halfway. We open Reports, pick last month, press Export and after ' +
+      'about a minute the browser shows a spinner that never ends. Colleagues in the Utrecht office see the same; the Ghent ' +
+      'office does not. We tried another browser and clearing the cache. Until this works our month-end close is blocked, so ' +
+      'please treat it as urgent. Screenshots are attached to the first reply. Kind regards, Alice from Globex finance.';
+    const at = (n: number) => minute(n);
+    const ticket = await createTicket(tid, 1, {
+      description,
+      categoryLog: [
+        { at: at(1), category: 'new' },
+        { at: at(2), category: 'active' },
+        { at: at(3), category: 'waiting_customer' },
+        { at: at(4), category: 'active' },
+      ],
+    });
+    // Without compression this ticket is a 2 KB item: 4 WCU in a transaction instead of 2.
+    expect(Buffer.byteLength(JSON.stringify(ticket))).toBeGreaterThan(1024);
+
+    capacity.length = 0;
+    // A change that moves no index key: the ticket and one history event, each doubled by the transaction.
+    await store.update(tid, 1, { ticket: { ...ticket, priority: 'high', version: 2 }, events: [event('H2', 2)], comments: [] });
+    // AWS bills 2 WCU per started KB of each item in a transaction: 2 + 2 (DynamoDB Local may count less, never more); uncompressed it is 6.
+    const [update, ...more] = capacity.filter((c) => c.operation === 'updateTicket');
+    expect(more).toEqual([]);
+    expect(update!.units).toBeGreaterThan(0);
+    expect(update!.units).toBeLessThanOrEqual(4);
+    expect(await store.get(tid, ticket.id)).toEqual({ ...ticket, priority: 'high', version: 2 });
+  });
+
+  it('reads a ticket written before compression (plain attributes), by id and in a list', async () => {
+    const tid = newTenant();
+    const ticket = aTicket({ id: 'TK0001', key: 'ACME-1', createdAt: minute(1) });
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `T#${tid}#TK#${ticket.id}`,
+          sk: 'TICKET',
+          entity: 'ticket',
+          gsiAllPk: `T#${tid}#TICKETS`,
+          gsiSk: `${ticket.createdAt}#${ticket.id}`,
+          ...ticket,
+        },
+      }),
+    );
+
+    expect(await store.get(tid, ticket.id)).toEqual(ticket);
+    expect((await store.list(tid, { index: 'all', value: tid, filters: {}, limit: 10, cursor: null })).items).toEqual([ticket]);
   });
 });
 

@@ -2,6 +2,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ddb } from './dynamo-mock';
+import { ticketOfItem } from '../../../shared/store/ticket-item';
 import { CLAIMS, httpEvent, invoke, type EventInput } from './events';
 
 // The handler reads its configuration when it is imported.
@@ -47,8 +48,10 @@ describe('POST /v1/tickets handler', () => {
     expect(ticketPut).toMatchObject({
       TableName: 'test-table',
       ConditionExpression: 'attribute_not_exists(pk)',
-      Item: { pk: `T#acme#TK#${res.body.id}`, id: res.body.id, version: 1, gsiAllPk: 'T#acme#TICKETS', gsiRequesterPk: 'T#acme#REQ#alice' },
+      Item: { pk: `T#acme#TK#${res.body.id}`, key: 'ACME-42', version: 1, gsiAllPk: 'T#acme#TICKETS', gsiRequesterPk: 'T#acme#REQ#alice' },
     });
+    // The ticket itself is stored compressed in one attribute, and reads back whole.
+    expect(ticketOfItem(ticketPut!.Item!)).toMatchObject({ id: res.body.id, subject: 'x', description: 'y', requester: { id: 'alice' } });
     // One ticket, one key mapping, and its history starting with the `created` event.
     const entities = items.map((i) => i.Put?.Item?.entity);
     expect(entities.filter((e) => e === 'ticket')).toHaveLength(1);

@@ -9,7 +9,7 @@ import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { expect } from 'vitest';
 import type { Ticket } from '../../../shared/domain/ticket';
 import { aTicket as baseTicket } from '../../support/ticket-builder';
-import { keys } from '../../../shared/store/table-design';
+import { ticketItem } from '../../../shared/store/ticket-item';
 
 expect.extend(allCustomMatcher);
 
@@ -19,16 +19,8 @@ export const ddb = mockClient(DynamoDBDocumentClient);
 export const aTicket = (overrides: Partial<Ticket> = {}): Ticket =>
   baseTicket({ id: '01JTICKET0000000000000001', requester: { id: 'alice', email: 'alice@globex.example', org: 'globex' }, ...overrides });
 
-/** The ticket as GetCommand returns it: with its table and index keys. */
-export function storedTicket(tenantId: string, ticket: Ticket): Record<string, unknown> {
-  return {
-    ...keys.ticket(tenantId, ticket.id),
-    entity: 'ticket',
-    gsiAllPk: `T#${tenantId}#TICKETS`,
-    gsiSk: `${ticket.createdAt}#${ticket.id}`,
-    ...ticket,
-  };
-}
+/** The ticket as GetCommand returns it: the item the adapter writes. */
+export const storedTicket = (tenantId: string, ticket: Ticket): Record<string, unknown> => ticketItem(tenantId, ticket);
 
 /** Keys of every GetCommand the mock received. */
 export const getKeys = (): Record<string, unknown>[] => ddb.commandCalls(GetCommand).map((c) => c.args[0].input.Key ?? {});
