@@ -19,7 +19,7 @@ import { keys } from './table-design';
  * the whole ticket under a version condition, lists filter in code, and the stream reads
  * only keys and version. Items written before (plain attributes, no body) read as they are.
  */
-export const TICKET_BODY_ATTRIBUTE = 'body';
+const TICKET_BODY_ATTRIBUTE = 'body';
 
 /** Quality 5 of 11: within 15 % of the best ratio on tickets, at a tenth of a millisecond. */
 const COMPRESSION = { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };

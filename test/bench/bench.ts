@@ -22,6 +22,7 @@ import type { Ticket, HistoryEvent } from '../../shared/domain/ticket';
 import { COUNTERS, type Counters } from '../../shared/usage/counters';
 import { estimateCost, PRICE_TABLE } from '../../shared/usage/price-table';
 import { freePort } from '../setup/free-port';
+import { TYPICAL_DESCRIPTION } from '../support/typical-description';
 import { bundles } from './bundle-bench';
 import { TYPICAL, type Step } from './lifecycle-bench';
 
@@ -104,7 +105,7 @@ async function lifecycles(runtime: LocalRuntime) {
         const op = (name: string) => (record ? name : 'warmup');
         const ticket = (await call(op('create'), tokens.customer, '/v1/tickets', {
           subject: 'bench lifecycle',
-          description: DESCRIPTION,
+          description: TYPICAL_DESCRIPTION,
           ...life.create,
         })) as unknown as Ticket;
         await call(op('get'), tokens.agent, `/v1/tickets/${ticket.id}`);
@@ -245,22 +246,12 @@ async function floor(runtime: LocalRuntime, template: Ticket) {
   return out;
 }
 
-/**
- * What a customer writes: prose of typical length, not a run of one letter, so that the stored
- * (compressed) ticket is as large as a real one.
- */
-const DESCRIPTION =
-  'Since the update on Monday the invoice export stops halfway. We open Reports, pick last month, press Export and ' +
-  'after about a minute the browser shows a spinner that never ends. Colleagues in the Utrecht office see the same; ' +
-  'the Ghent office does not. We tried another browser and clearing the cache. Until this works our month-end close ' +
-  'is blocked. Kind regards, Alice from Globex finance.';
-
 /** A stored ticket's shape (what POST /v1/tickets answers), for the floor's writes. */
 const TEMPLATE = {
   id: '',
   key: '',
   subject: 'bench lifecycle',
-  description: DESCRIPTION,
+  description: TYPICAL_DESCRIPTION,
   type: 'question',
   severity: 'low',
   priority: 'normal',

@@ -17,6 +17,8 @@ import { DynamoLifecycleRegistry } from '../../shared/store/dynamo-lifecycle-reg
 import { DynamoMailLedger } from '../../shared/store/dynamo-mail-ledger';
 import { DynamoUserDirectory } from '../../shared/store/dynamo-tenant-stores';
 import { DynamoTicketStore } from '../../shared/store/dynamo-ticket-store';
+import { ticketItem } from '../../shared/store/ticket-item';
+import { TYPICAL_DESCRIPTION } from '../support/typical-description';
 import { aTicket } from '../unit/fakes';
 
 const endpoint = inject('dynamoEndpoint');
@@ -282,19 +284,13 @@ describe('DynamoTicketStore', () => {
 
   it('writes a typical ticket of more than 1 KB as an item of at most 1 KB: a transition costs its floor', async () => {
     const tid = newTenant();
-    const description =
-      'Since the update on Monday the invoice export stops halfway. We open Reports, pick last month, press Export and after ' +
-      'about a minute the browser shows a spinner that never ends. Colleagues in the Utrecht office see the same; the Ghent ' +
-      'office does not. We tried another browser and clearing the cache. Until this works our month-end close is blocked, so ' +
-      'please treat it as urgent. Screenshots are attached to the first reply. Kind regards, Alice from Globex finance.';
-    const at = (n: number) => minute(n);
     const ticket = await createTicket(tid, 1, {
-      description,
+      description: TYPICAL_DESCRIPTION,
       categoryLog: [
-        { at: at(1), category: 'new' },
-        { at: at(2), category: 'active' },
-        { at: at(3), category: 'waiting_customer' },
-        { at: at(4), category: 'active' },
+        { at: minute(1), category: 'new' },
+        { at: minute(2), category: 'active' },
+        { at: minute(3), category: 'waiting_customer' },
+        { at: minute(4), category: 'active' },
       ],
     });
     // Without compression this ticket is a 2 KB item: 4 WCU in a transaction instead of 2.
@@ -314,19 +310,10 @@ describe('DynamoTicketStore', () => {
   it('reads a ticket written before compression (plain attributes), by id and in a list', async () => {
     const tid = newTenant();
     const ticket = aTicket({ id: 'TK0001', key: 'ACME-1', createdAt: minute(1) });
-    await db.send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          pk: `T#${tid}#TK#${ticket.id}`,
-          sk: 'TICKET',
-          entity: 'ticket',
-          gsiAllPk: `T#${tid}#TICKETS`,
-          gsiSk: `${ticket.createdAt}#${ticket.id}`,
-          ...ticket,
-        },
-      }),
-    );
+    // The item as the adapter wrote it before: the same keys and index keys, the ticket as plain attributes.
+    const { body, ...keysAndIndexKeys } = ticketItem(tid, ticket);
+    expect(body).toBeInstanceOf(Uint8Array);
+    await db.send(new PutCommand({ TableName: table, Item: { ...keysAndIndexKeys, ...ticket } }));
 
     expect(await store.get(tid, ticket.id)).toEqual(ticket);
     expect((await store.list(tid, { index: 'all', value: tid, filters: {}, limit: 10, cursor: null })).items).toEqual([ticket]);

@@ -10,7 +10,8 @@ import { executionArn, executionName } from '../../../shared/lifecycle/execution
 import { keys } from '../../../shared/store/table-design';
 import type { TimerKind } from '../../../shared/timers/desired-timers';
 import { scheduleName } from '../../../shared/timers/sync-timers';
-import { aTicket, ddb, storedTicket } from '../tickets/dynamo-mock';
+import { aTicket, ddb } from '../tickets/dynamo-mock';
+import { ticketItem } from '../../../shared/store/ticket-item';
 import { lambdaContext } from '../tickets/events';
 
 /**
@@ -104,7 +105,7 @@ beforeEach(() => {
       settings: { workflow: 'jira-partner', coverage: '24x7', timezone: 'UTC', sla: { response: { normal: 60 }, resolution: { medium: 240 } } },
     },
   });
-  for (const t of [first, second]) ddb.on(GetCommand, { Key: keys.ticket(tenantId, t.id) }).resolves({ Item: storedTicket(tenantId, t) });
+  for (const t of [first, second]) ddb.on(GetCommand, { Key: keys.ticket(tenantId, t.id) }).resolves({ Item: ticketItem(tenantId, t) });
   ddb.on(PutCommand).resolves({});
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn', startDate: new Date() });
   scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { aTicket, ddb, getKeys, storedTicket } from './dynamo-mock';
+import { aTicket, ddb, getKeys } from './dynamo-mock';
+import { ticketItem } from '../../../shared/store/ticket-item';
 import { CLAIMS, httpEvent, invoke } from './events';
 
 vi.hoisted(() => {
@@ -19,8 +20,8 @@ beforeEach(() => {
   ddb.reset();
   ddb.on(GetCommand).resolves({});
   // Both tickets exist in the table, each under its own tenant.
-  ddb.on(GetCommand, { Key: { pk: `T#acme#TK#${ours.id}`, sk: 'TICKET' } }).resolves({ Item: storedTicket('acme', ours) });
-  ddb.on(GetCommand, { Key: { pk: `T#globex#TK#${theirs.id}`, sk: 'TICKET' } }).resolves({ Item: storedTicket('globex', theirs) });
+  ddb.on(GetCommand, { Key: { pk: `T#acme#TK#${ours.id}`, sk: 'TICKET' } }).resolves({ Item: ticketItem('acme', ours) });
+  ddb.on(GetCommand, { Key: { pk: `T#globex#TK#${theirs.id}`, sk: 'TICKET' } }).resolves({ Item: ticketItem('globex', theirs) });
   ddb.on(GetCommand, { Key: { pk: 'T#globex#KEY#GLOBEX-7', sk: 'KEY' } }).resolves({ Item: { ticketId: theirs.id } });
 });
 

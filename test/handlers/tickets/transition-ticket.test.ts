@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { aTicket, ddb, storedTicket } from './dynamo-mock';
+import { aTicket, ddb } from './dynamo-mock';
+import { ticketItem } from '../../../shared/store/ticket-item';
 import { CLAIMS, httpEvent, invoke } from './events';
 
 vi.hoisted(() => {
@@ -45,8 +46,8 @@ beforeEach(() => {
   // First read: version 1. Any later read: another writer has moved it to version 2.
   ddb
     .on(GetCommand, { Key: ticketKey })
-    .resolvesOnce({ Item: storedTicket('acme', ticket) })
-    .resolves({ Item: storedTicket('acme', { ...ticket, version: 2, team: 'printers' }) });
+    .resolvesOnce({ Item: ticketItem('acme', ticket) })
+    .resolves({ Item: ticketItem('acme', { ...ticket, version: 2, team: 'printers' }) });
 });
 
 describe('POST /v1/tickets/{id}/transitions handler', () => {
