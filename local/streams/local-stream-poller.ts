@@ -90,6 +90,9 @@ export class LocalStreamPoller {
   private loopDone: Promise<void> | undefined;
   private deadLetters = 0;
   private delivered = 0;
+  /** The stream's shards as last described (undefined: describe before the next read). */
+  private shards: Shard[] | undefined;
+  private describedAt = 0;
 
   constructor(private readonly options: LocalStreamPollerOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -124,6 +127,8 @@ export class LocalStreamPoller {
   /** Reads and delivers until the stream has nothing new; resolves with the records delivered meanwhile. */
   async drain(): Promise<number> {
     let delivered = 0;
+    // A shard opened since the last description may hold what was committed before this call.
+    this.shards = undefined;
     for (;;) {
       const outcome = await this.pollOnce();
       delivered += outcome.delivered;
@@ -185,8 +190,7 @@ export class LocalStreamPoller {
   }
 
   private async pollShards(): Promise<PollOutcome> {
-    const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.checkpoint.streamArn }));
-    const shards = description.StreamDescription?.Shards ?? [];
+    const shards = await this.currentShards();
     const known = new Set(shards.map((s) => s.ShardId!));
     let read = 0;
     let delivered = 0;
@@ -202,6 +206,21 @@ export class LocalStreamPoller {
       retrying ||= outcome.retrying;
     }
     return { read, delivered, retrying };
+  }
+
+  /**
+   * The shard list changes only when a shard closes (its children appear) or a new one
+   * opens, so it is described again after a shard ended, at the start of every drain()
+   * and at least every SHARD_LIST_MAX_AGE_MS, not before every read: the background loop
+   * reads the open shard over and over and would otherwise describe the stream each time.
+   */
+  private async currentShards(): Promise<Shard[]> {
+    if (this.shards === undefined || Date.now() - this.describedAt >= SHARD_LIST_MAX_AGE_MS) {
+      const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.checkpoint.streamArn }));
+      this.shards = description.StreamDescription?.Shards ?? [];
+      this.describedAt = Date.now();
+    }
+    return this.shards;
   }
 
   private async pollShard(shard: Shard): Promise<PollOutcome> {
@@ -346,10 +365,14 @@ export class LocalStreamPoller {
   /** Atomic replace: a kill -9 leaves the old position or the new one, never half a file. */
   private saveCheckpoint(shardId: string, position: string): void {
     this.checkpoint.shards[shardId] = position;
+    if (position === 'END') this.shards = undefined; // its children are next
     const temp = `${this.checkpointFile}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(this.checkpoint));
     renameSync(temp, this.checkpointFile);
   }
 }
+
+/** How stale the background loop's shard list may get: a new shard's first records wait at most this long. */
+const SHARD_LIST_MAX_AGE_MS = 1_000;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -293,6 +293,23 @@ describe('LocalStreamPoller', () => {
     expect(existsSync(file)).toBe(true);
   });
 
+  it('describes the stream once per drain, not before every read of its shard', async () => {
+    const proxy = await streamsProxy(() => false);
+    try {
+      const seen = consumer();
+      const poller = await startPoller(seen.handler, { endpoint: proxy.url });
+      const [described, read] = [proxy.calls('DescribeStream'), proxy.calls('GetRecords')];
+      await putTicket('T1');
+      expect(await poller.drain()).toBe(1);
+      // the drain read the shard at least twice (the record, then nothing new) and described the stream once
+      expect(proxy.calls('GetRecords') - read).toBeGreaterThanOrEqual(2);
+      expect(proxy.calls('DescribeStream') - described).toBe(1);
+      expect(seen.tickets().flat()).toEqual(['T1']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a read DynamoDB Local refuses as trimmed, though the records are there, resumes from the checkpoint: nothing lost, nothing repeated', async () => {
     // DynamoDB Streams' wire protocol through a proxy that refuses chosen GetRecords calls as DynamoDB Local now and then does
     let refuse = 0;
@@ -313,13 +330,18 @@ describe('LocalStreamPoller', () => {
   });
 });
 
-/** Forwards every call to DynamoDB Local, except a GetRecords that `refuse()` picks: TrimmedDataAccessException. */
-async function streamsProxy(refuse: () => boolean): Promise<{ url: string; refused: () => number; close: () => Promise<void> }> {
+/** Forwards every call to DynamoDB Local (and counts them by operation), except a GetRecords that `refuse()` picks: TrimmedDataAccessException. */
+async function streamsProxy(
+  refuse: () => boolean,
+): Promise<{ url: string; refused: () => number; calls: (operation: string) => number; close: () => Promise<void> }> {
   let refused = 0;
+  const calls = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
+      const operation = String(req.headers['x-amz-target']).split('.').at(-1)!;
+      calls.set(operation, (calls.get(operation) ?? 0) + 1);
       if (String(req.headers['x-amz-target']).endsWith('.GetRecords') && refuse()) {
         refused++;
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
@@ -341,6 +363,7 @@ async function streamsProxy(refuse: () => boolean): Promise<{ url: string; refus
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     refused: () => refused,
+    calls: (operation) => calls.get(operation) ?? 0,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
