@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: one run, one JSON (also written to bench/results/<date>-<commit>.json).
  * A fresh local runtime drives full ticket lifecycles of every preset at concurrency 1
- * and 8 (latency and throughput per operation), the same ticket-store operations straight
+ * and 8 (latency and throughput per operation), each API operation in a phase of its own
+ * (throughput comparable with the floor and with Request Tracker), the same ticket-store operations straight
  * against DynamoDB Local (the storage floor), measured usage and estimated AWS cost per
  * lifecycle (GET /v1/usage, the price table), mails (the SES emulator's store), bundle
  * sizes and cold-init time per function (test/bench/bundle-bench.ts), and the 30-day clock advance with N open tickets
@@ -167,6 +168,59 @@ async function lifecycles(runtime: LocalRuntime) {
   return { latency, perPreset };
 }
 
+/**
+ * The API one operation at a time, as the floor and Request Tracker are measured: N creates at
+ * concurrency c, then N gets, N lists, N transitions (new → open) and N comments, each phase
+ * timed on its own. `perSecond` counts the answers while the phase's follow-ups (stream,
+ * lifecycle, schedules, mail) run beside it, as they would; `perSecondWithEffects` waits
+ * until those are done too, the rate the system sustains.
+ */
+async function phases(runtime: LocalRuntime) {
+  const out: Record<string, unknown> = {};
+  for (const c of CONCURRENCY) {
+    const tid = `bench-phases-c${c}`;
+    const samples: Samples = {};
+    const call = client(runtime, samples);
+    const admin = await runtime.tokens.sign({ tid, sub: 'admin', role: 'admin' });
+    await call('setup', admin, '/v1/settings', { workflow: 'default' }, 'PUT');
+    const agent = await runtime.tokens.sign({ tid, sub: 'agent', role: 'agent' });
+    const customer = await runtime.tokens.sign({ tid, sub: 'cust', role: 'customer', org: 'acme', email: 'c@acme.example' });
+    const n = LIFECYCLES * 5;
+    const ids: string[] = [];
+    const phase: Record<string, (i: number) => Promise<unknown>> = {
+      create: async () =>
+        ids.push(((await call('create', customer, '/v1/tickets', { subject: 'bench phase', description: TYPICAL_DESCRIPTION })) as { id: string }).id),
+      get: (i) => call('get', agent, `/v1/tickets/${ids[i]}`),
+      list: () => call('list', agent, '/v1/tickets?limit=25'),
+      transition: (i) => call('transition', agent, `/v1/tickets/${ids[i]}/transitions`, { to: 'open' }),
+      comment: (i) => call('comment', agent, `/v1/tickets/${ids[i]}/comments`, { body: 'Looking into it.' }),
+    };
+    const rates: Record<string, { perSecond: number; perSecondWithEffects: number }> = {};
+    for (const [op, run] of Object.entries(phase)) {
+      await runtime.settled();
+      const t0 = performance.now();
+      await runConcurrently(
+        Array.from({ length: n }, (_, i) => i),
+        c,
+        async (i) => void (await run(i)),
+      );
+      const answered = (performance.now() - t0) / 1000;
+      await runtime.settled();
+      rates[op] = { perSecond: round(n / answered), perSecondWithEffects: round(n / ((performance.now() - t0) / 1000)) };
+    }
+    delete samples.setup;
+    const timed = stats(samples, 1) as Record<string, Record<string, number>>;
+    out[`c${c}`] = Object.fromEntries(Object.entries(rates).map(([op, r]) => [op, { ...timed[op], ...r }]));
+  }
+  return out;
+}
+
+/**
+ * Request Tracker 5 on a machine of this kind, side by side at concurrency 8 (issue 10):
+ * per second. Reply is a comment, status a transition, show a get, search a list.
+ */
+const REQUEST_TRACKER_C8 = { create: 6.7, comment: 9.3, transition: 28.0, get: 23.0, list: 28.0 } as const;
+
 /** The same ticket-store operations on a bare client (no HTTP, auth, settings, metering): the storage floor. */
 async function floor(runtime: LocalRuntime, template: Ticket) {
   const raw = new DynamoDBClient({ endpoint: runtime.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -312,10 +366,11 @@ async function main() {
     smtpPort: 0,
     seedDemo: false,
   });
-  let api, storage;
+  let api, storage, phased;
   try {
     // the floor first, on a quiet DynamoDB Local (later the stream and the timers of the lives keep it busy)
     storage = await floor(runtime, TEMPLATE);
+    phased = await phases(runtime);
     api = await lifecycles(runtime);
   } finally {
     await runtime.stop();
@@ -345,6 +400,17 @@ async function main() {
     latencyMs: api.latency,
     storageFloorMs: storage,
     apiOverFloorP50: ratio,
+    apiPhases: phased,
+    apiPhasesOverFloorPerSecond: Object.fromEntries(
+      CONCURRENCY.map((c) => {
+        const a = phased[`c${c}`] as Record<string, { perSecond: number }>;
+        const f = storage[`c${c}`] as Record<string, { perSecond: number }>;
+        return [`c${c}`, Object.fromEntries(Object.keys(a).map((op) => [op, round(a[op]!.perSecond / f[op]!.perSecond, 2)]))];
+      }),
+    ),
+    apiPhasesC8OverRequestTracker: Object.fromEntries(
+      Object.entries(REQUEST_TRACKER_C8).map(([op, rt]) => [op, round((phased.c8 as Record<string, { perSecond: number }>)[op]!.perSecond / rt, 2)]),
+    ),
     perPreset: api.perPreset,
     bundles: await bundles(),
     clockAdvance: await clockAdvance(),
