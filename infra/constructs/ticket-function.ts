@@ -63,9 +63,13 @@ export interface TicketFunctionProps {
   readonly mailIn?: { readonly bucket: s3.IBucket; readonly prefix: string };
 }
 
+/** import.meta.url in a CommonJS bundle (esbuild leaves it empty): the bundle's own file URL. Also used by test/bench/bundle-bench.ts. */
+export const BUNDLE_BANNER = "const __ticketflowImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+export const BUNDLE_DEFINE = { 'import.meta.url': '__ticketflowImportMetaUrl' } as const;
+
 /**
  * The one way this project makes a Lambda function: Node.js 22 on arm64, active
- * tracing, its own log group with retention, ESM bundle with the AWS SDK left to
+ * tracing, its own log group with retention, CommonJS bundle with the AWS SDK left to
  * the runtime, and a role that can write to its own log group and nothing else
  * until a grant is made (table grants from `tableAccess`).
  */
@@ -147,7 +151,15 @@ export class TicketFunction extends Construct {
       role: this.role,
       environment,
       bundling: {
-        format: nodejs.OutputFormat.ESM,
+        // CommonJS, not ESM: the runtime's AWS SDK is CommonJS, and an ES module importing it
+        // pays for Node's ESM loader and the CommonJS export scan of every SDK package it names
+        // (cold init of GetTicket 240 → 178 ms measured, test/bench/bundle-bench.ts). No handler
+        // needs top-level await or import.meta.
+        format: nodejs.OutputFormat.CJS,
+        // An ES-module-only dependency may ask for import.meta.url (email-reply-parser, to find
+        // an optional module): in a CommonJS bundle that is the bundle's own file URL.
+        banner: BUNDLE_BANNER,
+        define: BUNDLE_DEFINE,
         target: 'node22',
         platform: 'node',
         mainFields: ['module', 'main'],
@@ -156,8 +168,6 @@ export class TicketFunction extends Construct {
         sourcesContent: false,
         // The Node.js 22 runtime ships AWS SDK v3: keep it out of the bundle.
         externalModules: ['@aws-sdk/*'],
-        // CommonJS dependencies bundled into ESM may still call require() for Node built-ins.
-        banner: "import { createRequire as __ticketflowCreateRequire } from 'node:module'; const require = __ticketflowCreateRequire(import.meta.url);",
       },
     });
 

@@ -1,7 +1,7 @@
 /**
  * Bundle size and cold init per Lambda function, the way the issue measures them: each
- * handler bundled as CDK's NodejsFunction does (infra/constructs/ticket-function.ts: ESM,
- * minified, `@aws-sdk/*` left to the runtime), then imported in a fresh `node` with a fake
+ * handler bundled as CDK's NodejsFunction does (infra/constructs/ticket-function.ts: CommonJS,
+ * minified, `@aws-sdk/*` left to the runtime), then required in a fresh `node` with a fake
  * environment that declares every capability, timed `runs` times (median reported).
  * Used by `npm run bench` (test/bench/bench.ts) and on its own:
  *
@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { BUNDLE_BANNER, BUNDLE_DEFINE } from '../../infra/constructs/ticket-function';
 import { FUNCTIONS } from '../../shared/function-manifest';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
@@ -65,24 +66,25 @@ function biggestInputs(metafile: Metafile, n: number): Record<string, number> {
 
 const BUILD_OPTIONS: BuildOptions = {
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node22',
   mainFields: ['module', 'main'],
   minify: true,
   external: ['@aws-sdk/*'],
-  banner: { js: "import { createRequire as __ticketflowCreateRequire } from 'node:module'; const require = __ticketflowCreateRequire(import.meta.url);" },
+  banner: { js: BUNDLE_BANNER },
+  define: BUNDLE_DEFINE,
   logLevel: 'silent',
 };
 
-/** One import of the bundle in a fresh node: milliseconds, or the error line. */
+/** One load of the bundle in a fresh node, as Lambda's runtime loads a CommonJS handler (require): milliseconds, or the error line. */
 function coldInitOnce(file: string): number | string {
   try {
-    const ms = execFileSync(
-      process.execPath,
-      ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now()-t)`],
-      { env: { ...process.env, ...FAKE_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const ms = execFileSync(process.execPath, ['-e', `const t=performance.now(); require(${JSON.stringify(file)}); console.log(performance.now()-t)`], {
+      env: { ...process.env, ...FAKE_ENV },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return Number(ms.trim().split('\n').pop());
   } catch (e) {
     return (
@@ -96,8 +98,8 @@ function coldInitOnce(file: string): number | string {
 const median = (xs: number[]) => (xs.length ? round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!) : null);
 
 /**
- * Each handler bundled as CDK's NodejsFunction does (ESM, minified, @aws-sdk external), then
- * imported in a fresh node `runs` times. With `base` (another checkout of this project, e.g.
+ * Each handler bundled as CDK's NodejsFunction does (CommonJS, minified, @aws-sdk external), then
+ * required in a fresh node `runs` times. With `base` (another checkout of this project, e.g.
  * a `git worktree` of main), its bundles are measured too, each run alternating between the
  * two, so a busy machine slows both alike.
  */
@@ -115,7 +117,7 @@ export async function bundles(
     const measured = await Promise.all(
       roots.map(async (root, i) => {
         // Both in this checkout's node_modules/.cache, so `@aws-sdk/*` resolves to the same packages.
-        const file = join(dir, `${spec.id}${i ? '.base' : ''}.mjs`);
+        const file = join(dir, `${spec.id}${i ? '.base' : ''}.cjs`);
         const result = await build({ ...BUILD_OPTIONS, entryPoints: [join(root, spec.entry)], outfile: file, metafile: options.top !== undefined });
         return { file, bytes: statSync(file).size, metafile: result.metafile, times: [] as number[], error: undefined as string | undefined };
       }),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/constructs/ticket-function';
 import { TIMER_FUNCTION_NAME, TIMER_SCHEDULE_GROUP_NAME } from '../../infra/constructs/ticket-timers';
 import { ROUTES } from '../../shared/http/routes';
+import { FAKE_ENV } from '../bench/bundle-bench';
 import { LIFECYCLE_FUNCTIONS, LIFECYCLE_STATE_MACHINE_NAME } from '../../shared/lifecycle/lifecycle-functions';
 
 /**
@@ -63,7 +64,7 @@ describe('npx cdk synth (real bundling)', () => {
     expect(report.pluginReports.flatMap((r: { violations?: unknown[] }) => r.violations ?? [])).toEqual([]);
   });
 
-  it('bundles every function as a minified ESM file with a source map, AWS SDK left external', () => {
+  it('bundles every function as a minified CommonJS file with a source map, AWS SDK left external', () => {
     const stateless = bundles(template('TicketflowStateless'));
     // + the timer function, the table's stream consumer and the two mail functions (in, feedback)
     expect(stateless.size).toBe(ROUTES.length + LIFECYCLE_FUNCTIONS.length + 4);
@@ -72,10 +73,10 @@ describe('npx cdk synth (real bundling)', () => {
     expect(stateful.size).toBe(1);
     const dirs = [...stateless, ...[...stateful].map(([id, dir]) => [`TicketflowStateful/${id}`, dir] as const)];
     for (const [id, dir] of dirs) {
-      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      expect(existsSync(join(dir, 'index.mjs.map')), id).toBe(true);
-      expect(code, id).not.toMatch(/\bmodule\.exports\b/);
-      expect(code, id).toMatch(/export\s*\{/);
+      const code = readFileSync(join(dir, 'index.js'), 'utf8');
+      expect(existsSync(join(dir, 'index.js.map')), id).toBe(true);
+      expect(code, id).toMatch(/\bmodule\.exports\b/);
+      expect(code, id).not.toMatch(/\bimport\.meta\b|^export\s*\{|[;}]export\s*\{/m);
       // no copy of the SDK's clients inside: imports are left for the runtime
       expect(code, id).not.toMatch(/class DynamoDBClient\b/);
     }
@@ -88,7 +89,7 @@ describe('npx cdk synth (real bundling)', () => {
     const data = template('TicketflowStateful');
     const pool = Object.values(data.Resources).find((r) => r.Type === 'AWS::Cognito::UserPool')!;
     const triggerId = pool.Properties.LambdaConfig.PreTokenGenerationConfig.LambdaArn['Fn::GetAtt'][0] as string;
-    const trigger = await import(pathToFileURL(join(bundles(data).get(triggerId)!, 'index.mjs')).href);
+    const trigger = await import(pathToFileURL(join(bundles(data).get(triggerId)!, 'index.js')).href);
     const event = {
       request: { userAttributes: { 'custom:tid': 'acme', 'custom:role': 'agent', email: 'a@acme.example' } },
       response: { claimsAndScopeOverrideDetails: {} },
@@ -100,8 +101,25 @@ describe('npx cdk synth (real bundling)', () => {
       email: 'a@acme.example',
     });
     const route = [...bundles(template('TicketflowStateless'))].find(([id]) => id.startsWith('GetTicket'))!;
-    const getTicket = await import(pathToFileURL(join(route[1], 'index.mjs')).href);
+    const getTicket = await import(pathToFileURL(join(route[1], 'index.js')).href);
     expect(typeof getTicket.handler).toBe('function');
+  });
+
+  it('loads every bundle with every capability declared, the mail receiver (an ES-module-only reply parser inside) included', async () => {
+    linkNodeModules();
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, FAKE_ENV);
+      const dirs = [...bundles(template('TicketflowStateless'))];
+      expect(dirs.filter(([id]) => id.includes('ReceiveMail'))).toHaveLength(1);
+      for (const [id, dir] of dirs) {
+        const mod = await import(pathToFileURL(join(dir, 'index.js')).href);
+        expect(typeof mod.handler, id).toBe('function');
+      }
+    } finally {
+      for (const k of Object.keys(FAKE_ENV)) if (saved[k] === undefined) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
   });
 
   it('bundles the lifecycle tasks: each loads with the STATE_MACHINE_ARN CDK gives it (ReadTicket too: it will not load without)', async () => {
@@ -111,15 +129,15 @@ describe('npx cdk synth (real bundling)', () => {
     const bundleOf = (taskId: string) => {
       const found = dirs.filter(([id]) => new RegExp(`^Lifecycle${taskId}Function[0-9A-F]{8}$`).test(id));
       expect(found, taskId).toHaveLength(1);
-      return join(found[0]![1], 'index.mjs');
+      return join(found[0]![1], 'index.js');
     };
     const saved = process.env.STATE_MACHINE_ARN;
     try {
       // A copy (with its source map), so the module loaded below is a fresh one.
       const probeDir = join(outdir, 'read-ticket-without-state-machine-arn');
       mkdirSync(probeDir);
-      for (const file of ['index.mjs', 'index.mjs.map']) copyFileSync(join(dirname(bundleOf('ReadTicket')), file), join(probeDir, file));
-      const probe = join(probeDir, 'index.mjs');
+      for (const file of ['index.js', 'index.js.map']) copyFileSync(join(dirname(bundleOf('ReadTicket')), file), join(probeDir, file));
+      const probe = join(probeDir, 'index.js');
       delete process.env.STATE_MACHINE_ARN;
       await expect(import(pathToFileURL(probe).href)).rejects.toThrow(/STATE_MACHINE_ARN/);
 
@@ -160,12 +178,12 @@ describe('npx cdk synth (real bundling)', () => {
     const saved = Object.fromEntries(Object.keys(sample).map((k) => [k, process.env[k]]));
     try {
       Object.assign(process.env, sample);
-      const mod = await import(pathToFileURL(join(bundles(t).get(timerId)!, 'index.mjs')).href);
+      const mod = await import(pathToFileURL(join(bundles(t).get(timerId)!, 'index.js')).href);
       expect(typeof mod.handler).toBe('function');
       // The stream consumer holds the same two capabilities and loads with the same values.
       const followers = [...bundles(t)].filter(([id]) => /^ChangesFollowTicketChangesFunction[0-9A-F]{8}$/.test(id));
       expect(followers).toHaveLength(1);
-      const consumer = await import(pathToFileURL(join(followers[0]![1], 'index.mjs')).href);
+      const consumer = await import(pathToFileURL(join(followers[0]![1], 'index.js')).href);
       expect(typeof consumer.handler).toBe('function');
     } finally {
       for (const [k, v] of Object.entries(saved)) {
