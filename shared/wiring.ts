@@ -41,17 +41,17 @@ const systemClock = platformClock;
  * call's consumed capacity for the invocation's tenant, and each invocation's counters
  * are flushed into the usage store (shared/usage/invocation-meter.ts).
  */
-const usageStore: UsageStore | undefined = config.meterUsage ? new DynamoUsageStore(db, config.tableName, systemClock) : undefined;
+const usageStore: DynamoUsageStore | undefined = config.meterUsage ? new DynamoUsageStore(db, config.tableName, systemClock) : undefined;
 if (usageStore) {
   meterConsumedCapacity(db, (kind, units) => countInvocation(kind === 'read' ? { dynamoReadUnits: units } : { dynamoWriteUnits: units }));
   meterUsageInto(usageStore, (error) => logger.error('usage not counted', { error: (error as Error).name }));
 }
 /** The usage store where metering is on (the usage route, the stream consumer). */
-export const usage = usageStore;
+export const usage: UsageStore | undefined = usageStore;
 
 /**
  * The port for counters measured outside a request, e.g. mail:
- * `countUsage(tenant, month, { emailsSent: 1 }, messageId)` adds once per id (false: counted before).
+ * `countUsage(tenant, month, { emailsReceived: 1 }, messageKey)` adds once per id (false: counted before).
  */
 export const countUsage = (tenantId: string, month: string, delta: CounterDelta, idempotencyId: string): Promise<boolean> =>
   usageStore ? usageStore.countUsage(tenantId, month, delta, idempotencyId) : Promise.resolve(false);
@@ -75,7 +75,7 @@ export const deps: TicketDeps = {
 export const idempotency = new DynamoIdempotencyStore(db, config.tableName, meter);
 
 /** Where bounced and complained addresses are recorded (the SES feedback function) and checked (the mailer). */
-export const mailLedger = new DynamoMailLedger(db, config.tableName, meter);
+export const mailLedger = new DynamoMailLedger(db, config.tableName, meter, usageStore);
 
 /** Which tenant receives a support address's mail: claimed when an admin sets `supportAddress` (the settings routes). */
 export const mailboxes = new DynamoMailboxRegistry(db, config.tableName, meter);

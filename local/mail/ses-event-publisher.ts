@@ -18,6 +18,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { SNSEvent } from 'aws-lambda';
+import { platformClock } from '../../shared/time/platform-clock';
 
 export type FeedbackHandler = (event: SNSEvent) => Promise<unknown>;
 
@@ -142,7 +143,8 @@ function sendEventOf(request: SendEmailRequest, messageId: string): SesSendEvent
   return {
     eventType: 'Send',
     mail: {
-      timestamp: new Date().toISOString(),
+      // SES stamps the time it took the mail; locally that is the local clock, as every other time is
+      timestamp: platformClock.now().toISOString(),
       messageId,
       source: request.FromEmailAddress,
       destination: request.Destination?.ToAddresses ?? [],

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MailClaim, MailLedger, SentMail } from '../mail/outbound/ports';
 import { ignoreCapacity, reportCapacity, type CapacityListener } from './dynamo-client';
+import type { GuardedCounter } from './dynamo-usage-store';
 import { keys } from './table-design';
 
 /** The mail ledger in the ticket's partition (`MAIL#<event>#<recipient>`), secrets and suppressions per tenant. */
@@ -14,6 +15,8 @@ export class DynamoMailLedger implements MailLedger {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly onCapacity: CapacityListener = ignoreCapacity,
+    /** Where usage is metered: each mail counts once as `emailsSent`, in the write that first records it as sent. */
+    private readonly usage?: GuardedCounter,
   ) {}
 
   async tenantSecret(tenantId: string): Promise<string> {
@@ -84,38 +87,58 @@ export class DynamoMailLedger implements MailLedger {
   }
 
   async recordSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void> {
-    await this.writeSent(tenantId, ticketId, sent, false);
+    // SES's Send event may have recorded (and counted) it first: the sender's fuller record (SES's wire id) replaces that one.
+    if (!(await this.firstRecord(tenantId, ticketId, sent))) await this.write(this.sentRecord(tenantId, ticketId, sent, false));
   }
 
   async confirmSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void> {
-    try {
-      // Only a claim still in doubt: the sender's own record (with SES's wire id) stays.
-      await this.writeSent(tenantId, ticketId, sent, true);
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // Only a claim still in doubt (its sender died between SES's answer and its own record).
+    await this.firstRecord(tenantId, ticketId, sent);
   }
 
-  /** The mail's record: by its sender, or (`onlyInDoubt`) by SES's Send event. */
-  private async writeSent(tenantId: string, ticketId: string, sent: SentMail, onlyInDoubt: boolean): Promise<void> {
-    const out = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.mail(tenantId, ticketId, sent.eventId, sent.recipient),
-        UpdateExpression: 'SET #state = :sent, messageId = :mid, wireMessageId = :wire, sentAt = :at, thread = :thread',
-        ...(onlyInDoubt ? { ConditionExpression: '#state = :sending' } : {}),
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':sent': 'sent',
-          ':mid': sent.messageId,
-          ':wire': sent.wireMessageId,
-          ':at': sent.sentAt,
-          ':thread': sent.thread,
-          ...(onlyInDoubt ? { ':sending': 'sending' } : {}),
-        },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
+  /**
+   * Records the mail as sent if it was still being sent (its claim), counting it where usage
+   * is metered, in the same write: true if this call recorded it, false if it was recorded before.
+   */
+  private async firstRecord(tenantId: string, ticketId: string, sent: SentMail): Promise<boolean> {
+    const record = this.sentRecord(tenantId, ticketId, sent, true);
+    if (!this.usage) {
+      try {
+        await this.write(record);
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    }
+    const { counted, consumed } = await this.usage.countWith(tenantId, sent.sentAt.slice(0, 7), { emailsSent: 1 }, `mail:${sent.eventId}:${sent.recipient}`, {
+      Update: record,
+    });
+    if (counted) reportCapacity(this.onCapacity, 'recordMail', 'write', consumed);
+    return counted;
+  }
+
+  /** The mail's record (`whileSending`: only over its claim, not over a record made before). */
+  private sentRecord(tenantId: string, ticketId: string, sent: SentMail, whileSending: boolean) {
+    return {
+      TableName: this.tableName,
+      Key: keys.mail(tenantId, ticketId, sent.eventId, sent.recipient),
+      UpdateExpression: 'SET #state = :sent, messageId = :mid, wireMessageId = :wire, sentAt = :at, thread = :thread',
+      ...(whileSending ? { ConditionExpression: '#state = :sending' } : {}),
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':sent': 'sent',
+        ':mid': sent.messageId,
+        ':wire': sent.wireMessageId,
+        ':at': sent.sentAt,
+        ':thread': sent.thread,
+        ...(whileSending ? { ':sending': 'sending' } : {}),
+      },
+    };
+  }
+
+  private async write(record: ReturnType<DynamoMailLedger['sentRecord']>): Promise<void> {
+    const out = await this.db.send(new UpdateCommand({ ...record, ReturnConsumedCapacity: 'TOTAL' }));
     reportCapacity(this.onCapacity, 'recordMail', 'write', out.ConsumedCapacity);
   }
 

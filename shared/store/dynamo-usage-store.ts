@@ -5,7 +5,8 @@
  * (`attribute_not_exists`) and an `ADD` on the tenant's month; a repeat finds the marker
  * and cancels, so nothing is added twice and nothing is half-added. Ticket facts use a
  * watermark beside the ticket instead of a marker per fact (one item, conditional on the
- * version it was read at).
+ * version it was read at), and a sent mail is counted by the ledger write that first
+ * records it as sent (`countWith`), so neither needs a marker.
  *
  * Hot item: every request of a tenant adds to its month. A transaction that meets another
  * one on the same item fails with TransactionConflict, so the month is split into
@@ -13,7 +14,7 @@
  * month is still one Query over its shards. Trade-off: one extra transaction (2 items,
  * 4 write units) per invocation and per followed ticket change, written before the answer.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/ports';
@@ -21,6 +22,17 @@ import { COUNTERS, roundCounter, zeroCounters, type CounterDelta, type CounterNa
 import { tallyFacts, type FactEvent } from '../usage/ticket-facts';
 import type { UsageStore, UsageTenant } from '../usage/usage-ports';
 import { keys, TTL_ATTRIBUTE, USAGE_TENANTS_PARTITION } from './table-design';
+
+/** A conditional write of a transaction (a Put or an Update with a ConditionExpression). */
+export type GuardWrite = { readonly Put: object } | { readonly Update: object };
+
+export interface CountOutcome {
+  readonly counted: boolean;
+  readonly consumed: ConsumedCapacity[] | undefined;
+}
+
+/** What a store that records a countable thing needs: its first record and the count in one transaction. */
+export type GuardedCounter = Pick<DynamoUsageStore, 'countWith'>;
 
 const SHARDS = 8;
 /** Markers outlive every repeat they guard against: Idempotency-Key (24 h), stream retention (24 h), schedule retries. */
@@ -50,8 +62,6 @@ export class DynamoUsageStore implements UsageStore {
   }
 
   async countUsage(tenantId: string, month: string, delta: CounterDelta, idempotencyId: string): Promise<boolean> {
-    const update = this.addTo(tenantId, month, delta, shardOf(idempotencyId));
-    if (!update) return true;
     const mark = {
       Put: {
         TableName: this.tableName,
@@ -63,9 +73,20 @@ export class DynamoUsageStore implements UsageStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
-    const counted = await this.transact([mark, update], (reasons) => reasons[0] === 'ConditionalCheckFailed');
-    await this.register(tenantId, month);
-    return counted;
+    return (await this.countWith(tenantId, month, delta, idempotencyId, mark)).counted;
+  }
+
+  /**
+   * Adds `delta` in one transaction with `guard`, a conditional write that succeeds exactly
+   * once for the thing counted (a dedupe marker, or the write that first records a sent
+   * mail): `counted` false when the guard's condition failed, i.e. it was counted before.
+   * `consumed` is what the transaction cost (for the guard's owner to meter).
+   */
+  async countWith(tenantId: string, month: string, delta: CounterDelta, shardKey: string, guard: GuardWrite): Promise<CountOutcome> {
+    const update = this.addTo(tenantId, month, delta, shardOf(shardKey));
+    const outcome = await this.transact(update ? [guard, update] : [guard], (reasons) => reasons[0] === 'ConditionalCheckFailed');
+    if (outcome.counted && update) await this.register(tenantId, month);
+    return outcome;
   }
 
   async countTicketFacts(tenantId: string, ticketId: string, version: number): Promise<void> {
@@ -86,7 +107,7 @@ export class DynamoUsageStore implements UsageStore {
         },
       };
       // Another follower of the same ticket moved the watermark first: read it again.
-      const done = await this.transact([watermark, ...updates], (reasons) => reasons[0] === 'ConditionalCheckFailed');
+      const done = (await this.transact([watermark, ...updates], (reasons) => reasons[0] === 'ConditionalCheckFailed')).counted;
       if (done || attempt >= 3) {
         for (const month of byMonth.keys()) await this.register(tenantId, month);
         if (done) return;
@@ -173,16 +194,16 @@ export class DynamoUsageStore implements UsageStore {
     };
   }
 
-  /** True when written; false when `isRepeat` says a cancellation means "counted already". Conflicts are retried. */
-  private async transact(items: object[], isRepeat: (reasons: (string | undefined)[]) => boolean): Promise<boolean> {
+  /** Counted when written; not when `isRepeat` says a cancellation means "counted already". Conflicts are retried. */
+  private async transact(items: object[], isRepeat: (reasons: (string | undefined)[]) => boolean): Promise<CountOutcome> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: items as never }));
-        return true;
+        const out = await this.db.send(new TransactWriteCommand({ TransactItems: items as never, ReturnConsumedCapacity: 'TOTAL' }));
+        return { counted: true, consumed: out.ConsumedCapacity };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (isRepeat(reasons)) return false;
+        if (isRepeat(reasons)) return { counted: false, consumed: undefined };
         if (!reasons.includes('TransactionConflict') || attempt >= MAX_CONFLICT_RETRIES) throw error;
         await new Promise((ok) => setTimeout(ok, Math.random() * 10 * 2 ** attempt));
       }

@@ -6,7 +6,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { ENV } from '../config-names';
 import type { MailDeps } from '../mail/outbound/send-notification';
 import { SesMailSender } from '../mail/ses-mail-sender';
-import { config, countUsage, deps, mailLedger } from '../wiring';
+import { config, deps, mailLedger } from '../wiring';
 
 /** Mail out exists where it is declared (`MAIL_OUT=ses`: in AWS and in `npm start`). */
 const mailDeps: MailDeps | undefined = config.mail
@@ -21,10 +21,6 @@ const mailDeps: MailDeps | undefined = config.mail
       }),
       clock: deps.clock,
       sendConfirmationMs: config.mail.sendConfirmationMs,
-      // one mail, one count: the event and recipient are the idempotency id
-      onSent: async (tenantId, eventId, recipient) => {
-        await countUsage(tenantId, deps.clock.now().toISOString().slice(0, 7), { emailsSent: 1 }, `mail:${eventId}:${recipient}`);
-      },
     }
   : undefined;
 

@@ -14,7 +14,9 @@ import type { Comment, HistoryEvent, Ticket } from '../../shared/domain/ticket';
 import { documentClient, type CapacityUse } from '../../shared/store/dynamo-client';
 import { DynamoIdempotencyStore } from '../../shared/store/dynamo-idempotency-store';
 import { DynamoLifecycleRegistry } from '../../shared/store/dynamo-lifecycle-registry';
+import type { SentMail } from '../../shared/mail/outbound/ports';
 import { DynamoMailLedger } from '../../shared/store/dynamo-mail-ledger';
+import { DynamoUsageStore } from '../../shared/store/dynamo-usage-store';
 import { DynamoUserDirectory } from '../../shared/store/dynamo-tenant-stores';
 import { DynamoTicketStore } from '../../shared/store/dynamo-ticket-store';
 import { ticketItem } from '../../shared/store/ticket-item';
@@ -417,6 +419,46 @@ describe('DynamoMailLedger tenant secrets', () => {
     expect(reads).toHaveLength(readsSoFar);
     // another tenant has its own
     expect(await first.tenantSecret(newTenant())).not.toBe(a);
+  });
+});
+
+describe('DynamoMailLedger with usage metering', () => {
+  const usage = new DynamoUsageStore(db, table, { now: () => new Date(minute(0)) });
+  const ledger = new DynamoMailLedger(db, table, undefined, usage);
+  const month = minute(0).slice(0, 7);
+  const mail = (over: Partial<SentMail> = {}): SentMail => ({
+    eventId: 'E1',
+    recipient: 'c@acme.example',
+    messageId: '<m1@acme.example>',
+    wireMessageId: '<wire-1@eu-west-1.amazonses.com>',
+    thread: 'ticket',
+    sentAt: minute(5),
+    ...over,
+  });
+  const sentCount = async (tenant: string) => (await usage.read(tenant, month)).emailsSent;
+
+  it("counts a mail once, in the sender's record: recorded again or confirmed by SES's Send event, it is not counted again", async () => {
+    const tenant = newTenant();
+    expect(await ledger.claim(tenant, 'TK1', 'E1', 'c@acme.example', minute(4))).toEqual({ state: 'claimed' });
+    await ledger.recordSent(tenant, 'TK1', mail());
+    expect(await sentCount(tenant)).toBe(1);
+    await ledger.recordSent(tenant, 'TK1', mail());
+    await ledger.confirmSent(tenant, 'TK1', mail({ wireMessageId: null }));
+    expect(await sentCount(tenant)).toBe(1);
+    expect(await ledger.sentOn(tenant, 'TK1')).toEqual([mail()]);
+    expect((await usage.tenants()).map((t) => t.tenantId)).toContain(tenant);
+  });
+
+  it('counts a mail whose sender died before recording it when SES confirms it, once; the late sender keeps its fuller record', async () => {
+    const tenant = newTenant();
+    await ledger.claim(tenant, 'TK1', 'E1', 'c@acme.example', minute(4));
+    await ledger.confirmSent(tenant, 'TK1', mail({ wireMessageId: null }));
+    await ledger.confirmSent(tenant, 'TK1', mail({ wireMessageId: null }));
+    expect(await sentCount(tenant)).toBe(1);
+    expect(await ledger.claim(tenant, 'TK1', 'E1', 'c@acme.example', minute(6))).toEqual({ state: 'sent' });
+    await ledger.recordSent(tenant, 'TK1', mail());
+    expect(await sentCount(tenant)).toBe(1);
+    expect((await ledger.sentOn(tenant, 'TK1'))[0]?.wireMessageId).toBe(mail().wireMessageId);
   });
 });
 

@@ -45,6 +45,11 @@ export interface MailLedger {
   claim(tenantId: string, ticketId: string, eventId: string, recipient: string, at: string): Promise<MailClaim>;
   /** Takes over an in-doubt claim made at `claimedAt` (still unrecorded): true for exactly one caller. */
   reclaim(tenantId: string, ticketId: string, eventId: string, recipient: string, claimedAt: string, at: string): Promise<boolean>;
+  /**
+   * The sender's record of a mail SES took. The write that first records a mail as sent (this
+   * or confirmSent) also counts it as usage (`emailsSent`, CONTRACT 8) where usage is metered:
+   * once per mail, and never a record without its count.
+   */
   recordSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void>;
   /** SES's Send event: records the mail unless its sender already did (whose record is fuller). */
   confirmSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void>;

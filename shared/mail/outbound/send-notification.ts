@@ -30,8 +30,6 @@ export interface MailDeps {
   readonly ledger: MailLedger;
   readonly sender: MailSender;
   readonly clock: Clock;
-  /** Counts each mail that went out (usage, CONTRACT section 8). */
-  readonly onSent?: (tenantId: string, eventId: string, recipient: string) => Promise<void>;
   /** How long after a claim SES's Send event for it has surely been recorded. */
   readonly sendConfirmationMs: number;
   /** Waits (real time); tests pass their own. */
@@ -104,7 +102,6 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
     };
     await deps.ledger.recordSent(event.tenantId, event.ticketId, record);
     if (!waitId) thread.push(record);
-    await deps.onSent?.(event.tenantId, event.eventId, recipient);
     sent++;
   }
   return { sent, skipped };
