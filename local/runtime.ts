@@ -101,6 +101,17 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const schedulerEndpoint = `http://127.0.0.1:${schedulerPort}`;
     const sesPort = options.sesPort || (options.sesPort === 0 ? await pickFreePort() : 8005);
     const sesEndpoint = `http://127.0.0.1:${sesPort}`;
+    // Work that arrives outside a request (inbound mail over SMTP, SES's Send events): settled()
+    // waits for it too, and what it wrote is read off the stream at once.
+    const delivering = new Set<Promise<unknown>>();
+    let afterDelivery = () => {};
+    const track = <T>(work: Promise<T>): Promise<T> => {
+      delivering.add(work);
+      return work.finally(() => {
+        delivering.delete(work);
+        afterDelivery();
+      });
+    };
     const ses = await startSesEmulator(await pickFreePort());
     // The emulator behind the configuration set's event destination stand-in (Send events → RecordMailFeedback).
     const sesEvents = await startSesEventPublisher({
@@ -108,6 +119,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       emulator: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
       sentLog: join(options.dataDir, 'mail', 'outbound', 'sent.jsonl'),
       deliver: async (event) => ((await import(resolve(PROJECT_ROOT, MAIL_FEEDBACK.entry))) as { handler: (e: SNSEvent) => Promise<unknown> }).handler(event),
+      track: (delivery) => track(delivery),
       log: (line) => console.error(line),
     });
     services.add({
@@ -221,16 +233,16 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     // Send events a kill cut off reach the ledger before the stream retries their mail (as SNS retries).
     await sesEvents.redeliver();
+    afterDelivery = () => changes.kick();
     await changes.start();
     services.add({ name: 'stream', health: async () => changes.health(), stop: () => changes.stop() });
-    // Inbound mail being handled (the SMTP listener's deliveries): settled() waits for them too.
-    const delivering = new Set<Promise<unknown>>();
     const settled = async () => {
-      while (delivering.size) await Promise.allSettled([...delivering]);
       for (;;) {
+        while (delivering.size) await Promise.allSettled([...delivering]);
         await changes.drain();
         await sfn.idle();
-        if ((await changes.drain()) === 0) return;
+        // a mail sent meanwhile has its Send event in flight
+        if ((await changes.drain()) === 0 && delivering.size === 0) return;
       }
     };
     const demoCreated = options.seedDemo === false ? false : await ensureDemoTenant({ ...deps, mailboxes });
@@ -265,13 +277,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       dir: join(options.dataDir, 'mail', 'inbound'),
       port: options.smtpPort ?? 2525,
       handler: async (event) => ((await import(resolve(PROJECT_ROOT, MAIL_RECEIVER.entry))) as { handler: SesReceiptHandler }).handler(event),
-      track: (work) => {
-        delivering.add(work);
-        return work.finally(() => {
-          delivering.delete(work);
-          changes.kick();
-        });
-      },
+      track,
       log: (line) => console.error(line),
     });
     services.add({ name: 'smtp', health: async () => 'ok', stop: () => smtp.stop() });

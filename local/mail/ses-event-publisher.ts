@@ -63,6 +63,8 @@ export async function startSesEventPublisher(options: {
   readonly deliver: FeedbackHandler;
   /** The JSON-lines file of every mail SES accepted and of each Send event delivered. */
   readonly sentLog: string;
+  /** Told of each delivery in flight (the runtime's settled() waits for them). */
+  readonly track?: (delivery: Promise<unknown>) => unknown;
   readonly log?: (line: string) => void;
 }): Promise<SesEventPublisher> {
   mkdirSync(dirname(options.sentLog), { recursive: true });
@@ -85,15 +87,24 @@ export async function startSesEventPublisher(options: {
           ...(body.length && req.method !== 'GET' && req.method !== 'HEAD' ? { body } : {}),
         });
         const payload = Buffer.from(await answer.arrayBuffer());
+        let event: SesSendEvent | undefined;
         if (req.method === 'POST' && req.url?.split('?')[0] === SEND_EMAIL_PATH && answer.ok) {
           const request = JSON.parse(body.toString('utf8')) as SendEmailRequest;
-          const event = sendEventOf(request, String((JSON.parse(payload.toString('utf8')) as { MessageId?: string }).MessageId ?? ''));
-          append({ sent: event });
+          const sent = sendEventOf(request, String((JSON.parse(payload.toString('utf8')) as { MessageId?: string }).MessageId ?? ''));
+          // On disk before the answer: a kill before the delivery leaves it to redeliver().
+          append({ sent });
           // As in AWS: events are published for mail sent with a configuration set only.
-          if (request.ConfigurationSetName) await publish(event);
+          if (request.ConfigurationSetName) event = sent;
         }
         res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
         res.end(payload);
+        // As in AWS, the event follows the answer (SES → SNS → Lambda): the sender records its mail first, as a rule.
+        if (event) {
+          const delivery = publish(event).catch((error: unknown) =>
+            options.log?.(`ses: Send event not delivered (${(error as Error).name}), redelivered at the next start`),
+          );
+          options.track?.(delivery);
+        }
       } catch (error) {
         options.log?.(`ses: ${(error as Error).name}`);
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
