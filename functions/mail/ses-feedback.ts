@@ -2,6 +2,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { recordDeliveryFeedback, type SesFeedback } from '../../shared/mail/outbound/delivery-feedback';
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
+import { inTenant, meterTenant } from '../../shared/usage/invocation-meter';
 import { deps, mailLedger } from '../../shared/wiring';
 
 /**
@@ -17,7 +18,11 @@ export const handler = instrumented(async (event: SNSEvent): Promise<void> => {
       logger.warn('SES feedback that is not JSON ignored');
       continue;
     }
-    const outcome = await recordDeliveryFeedback(mailLedger, feedback, deps.clock.now());
+    // The event is about one tenant's mail (its tag): this invocation and what it reads and writes are that tenant's usage.
+    const tenantId = feedback.mail?.tags?.tenant?.[0];
+    if (tenantId) meterTenant(tenantId);
+    const recordIt = () => recordDeliveryFeedback(mailLedger, feedback, deps.clock.now());
+    const outcome = tenantId ? await inTenant(tenantId, recordIt) : await recordIt();
     // counts only: addresses are personal data
     logger.info('SES feedback', { suppressed: outcome.suppressed.length, ignored: outcome.ignored });
   }
