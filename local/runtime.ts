@@ -119,7 +119,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       emulator: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
       sentLog: join(options.dataDir, 'mail', 'outbound', 'sent.jsonl'),
       deliver: async (event) => ((await import(resolve(PROJECT_ROOT, MAIL_FEEDBACK.entry))) as { handler: (e: SNSEvent) => Promise<unknown> }).handler(event),
-      track: (delivery) => track(delivery),
+      track,
       log: (line) => console.error(line),
     });
     services.add({

@@ -1,5 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
-import { recordDeliveryFeedback, type SesFeedback } from '../../shared/mail/outbound/delivery-feedback';
+import { feedbackTenant, recordDeliveryFeedback, type SesFeedback } from '../../shared/mail/outbound/delivery-feedback';
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
 import { inTenant, meterTenant } from '../../shared/usage/invocation-meter';
@@ -19,7 +19,7 @@ export const handler = instrumented(async (event: SNSEvent): Promise<void> => {
       continue;
     }
     // The event is about one tenant's mail (its tag): this invocation and what it reads and writes are that tenant's usage.
-    const tenantId = feedback.mail?.tags?.tenant?.[0];
+    const tenantId = feedbackTenant(feedback);
     if (tenantId) meterTenant(tenantId);
     const recordIt = () => recordDeliveryFeedback(mailLedger, feedback, deps.clock.now());
     const outcome = tenantId ? await inTenant(tenantId, recordIt) : await recordIt();

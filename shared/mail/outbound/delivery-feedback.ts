@@ -31,9 +31,12 @@ export interface FeedbackOutcome {
   readonly ignored: string | null;
 }
 
+/** The tenant whose mail the event is about: the tenant tag every mail carries. */
+export const feedbackTenant = (feedback: SesFeedback): string | undefined => feedback.mail?.tags?.tenant?.[0];
+
 export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFeedback, now: Date): Promise<FeedbackOutcome> {
   const type = feedback.eventType ?? feedback.notificationType;
-  const tenantId = feedback.mail?.tags?.tenant?.[0];
+  const tenantId = feedbackTenant(feedback);
   if (!tenantId) return { suppressed: [], ignored: 'no tenant tag' };
   const at = now.toISOString();
   const addresses = (list: readonly { emailAddress?: string }[] | undefined) =>
