@@ -37,7 +37,7 @@ import { loadTenant } from '../../tickets/tenant-context';
 import { answerWait } from '../../tickets/third-party';
 import { mailboxOf, threadOfAddress } from '../outbound/reply-token';
 import { classificationInput, classifyInbound } from './classify.js';
-import { readInbound } from './read-inbound.js';
+import { readInbound, UnreadableMail } from './read-inbound.js';
 import type { InboundClaim, InboundMailLog, InboundOutcomeKind, InboundRecord, MailboxRegistry } from './receive-ports';
 import { replyText } from './reply-text.js';
 import { ticketKeyInSubject } from './ticket-key.js';
@@ -99,7 +99,11 @@ export async function receiveMail(deps: ReceiveMailDeps, input: ReceivedMail): P
   // Oversize before parsing: a message this big is not read at all.
   let messageKey = sha256(input.raw);
   if (input.raw.length > INBOUND_LIMITS.rawBytes) return done('refused', 'oversize');
-  const mail = await readInbound(input.raw);
+  const mail = await readInbound(input.raw).catch((error: unknown) => {
+    if (error instanceof UnreadableMail) return null;
+    throw error;
+  });
+  if (!mail) return done('refused', 'unreadable');
   if (mail.messageId) messageKey = sha256(Buffer.from(mail.messageId.trim().toLowerCase()));
   const sender = mail.from?.address ?? null;
   Object.assign(base, { sender });

@@ -48,4 +48,38 @@ describe('readInbound', () => {
     const oof = await readInbound(fixture('sisimai-exchange-oof-automatic-reply'));
     expect(oof.headers['x-auto-response-suppress']).toBe('All');
   });
+
+  it('keeps a forwarded message as an attachment, not as body text, and reads group and comment-wrapped headers', async () => {
+    const forwarded = ['From: old@example.com', 'Subject: the original', '', 'Original words.'].join('\r\n');
+    const raw = Buffer.from(
+      [
+        'From: "Pat Doe" <Pat@Example.com>',
+        'To: Support: support@demo.ticketflow.test, help@demo.ticketflow.test;',
+        'Subject: Fwd: the original',
+        'Message-ID:  <fwd.1@example.com> (sent from a phone)',
+        'In-Reply-To: (comment) <prev@example.com>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'See below.',
+        '--b',
+        'Content-Type: message/rfc822',
+        '',
+        forwarded,
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const mail = await readInbound(raw);
+    expect(mail.text?.trim()).toBe('See below.');
+    expect(mail.attachments).toMatchObject([{ contentType: 'message/rfc822', inline: false }]);
+    expect(mail.attachments[0]!.content.toString()).toContain('Original words.');
+    expect(mail.from).toEqual({ address: 'pat@example.com', name: 'Pat Doe' });
+    expect(mail.to.map((a) => a.address)).toEqual(['support@demo.ticketflow.test', 'help@demo.ticketflow.test']);
+    expect(mail.messageId).toBe('<fwd.1@example.com>');
+    expect(mail.inReplyTo).toBe('<prev@example.com>');
+  });
 });

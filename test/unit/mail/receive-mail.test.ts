@@ -121,6 +121,29 @@ describe('receiveMail', () => {
     });
   });
 
+  it('refuses a message nested deeper than any mail program nests, and records why, rather than failing every retry', async () => {
+    const { deps, inbound } = await setup();
+    const depth = 60;
+    const open = Array.from({ length: depth }, (_, i) => `--b${i}\r\nContent-Type: multipart/mixed; boundary=b${i + 1}\r\n\r\n`).join('');
+    const close = Array.from({ length: depth }, (_, i) => `--b${depth - i}--\r\n`).join('');
+    const hostile = raw(
+      {
+        From: 'customer@example.test',
+        To: 'support@acme.example',
+        Subject: 'deep',
+        'Message-ID': '<deep@x>',
+        'MIME-Version': '1.0',
+        'Content-Type': 'multipart/mixed; boundary=b0',
+      },
+      `${open}--b${depth}\r\nContent-Type: text/plain\r\n\r\nhi\r\n${close}--b0--`,
+    );
+    expect(await receiveMail(deps, { raw: hostile, verdicts: PASS, recipients: ['support@acme.example'], rawRef: 'mem' })).toMatchObject({
+      outcome: 'refused',
+      reason: 'unreadable',
+    });
+    expect(inbound.records).toMatchObject([{ outcome: 'refused', reason: 'unreadable', tenantId: 'acme' }]);
+  });
+
   it('gives the lease on the Message-ID claim up when the change fails, so a redelivery tries again at once', async () => {
     const { base, deps, inbound } = await setup();
     base.tickets.seed('acme', aTicket({ status: 'open', category: 'active' }));
