@@ -168,7 +168,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
     const tokens = LocalTokenIssuer.fromFile(join(options.dataDir, 'jwt-secret'));
-    const { deps, mailboxes } = await import('../shared/wiring');
+    const { deps } = await import('../shared/wiring');
+    const { mailboxes } = await import('../shared/wiring/mailboxes');
     // The same ASL file CDK deploys, with the lifecycle tasks mapped to the same handler modules.
     const stepFunctions = await LocalStepFunctions.create({
       dataDir: join(options.dataDir, 'stepfunctions'),

@@ -5,7 +5,9 @@
  * function manifest has its own module beside it, which alone imports that capability's
  * SDK client, so a function loads only what its manifest entry declares:
  * `shared/wiring/lifecycle.ts` (Step Functions), `shared/wiring/timers.ts` (EventBridge
- * Scheduler), `shared/wiring/mail-out.ts` (SES), `shared/wiring/mail-in.ts` (S3, mailparser).
+ * Scheduler), `shared/wiring/mail-out.ts` (SES), `shared/wiring/mail-in.ts` (S3, postal-mime).
+ * Table adapters only some functions use are beside it too (`mail-ledger.ts`, `mailboxes.ts`),
+ * so that the other functions' bundles do not carry them.
  */
 import { monotonicFactory } from 'ulid';
 import { loadConfig } from './config';
@@ -16,14 +18,12 @@ import { DynamoIdempotencyStore } from './store/dynamo-idempotency-store';
 import { DynamoSettingsStore, DynamoUserDirectory } from './store/dynamo-tenant-stores';
 import { DynamoTicketStore } from './store/dynamo-ticket-store';
 import type { TicketDeps } from './tickets/deps';
-import { DynamoMailLedger } from './store/dynamo-mail-ledger';
 import { meterConsumedCapacity } from './store/consumed-capacity-meter';
-import { DynamoUsageStore } from './store/dynamo-usage-store';
+import { DynamoUsageStore, type GuardedCounter } from './store/dynamo-usage-store';
 import { countInvocation, meterUsageInto } from './usage/invocation-meter';
 import type { CounterDelta } from './usage/counters';
 import type { UsageStore } from './usage/usage-ports';
 import { logger } from './observability/logger';
-import { DynamoMailboxRegistry } from './store/dynamo-inbound-mail';
 
 export const config = loadConfig();
 
@@ -48,6 +48,8 @@ if (usageStore) {
 }
 /** The usage store where metering is on (the usage route, the stream consumer). */
 export const usage: UsageStore | undefined = usageStore;
+/** For a store whose first record of a countable thing counts it in the same transaction (the mail ledger). */
+export const guardedUsage: GuardedCounter | undefined = usageStore;
 
 /**
  * The port for counters measured outside a request, e.g. mail:
@@ -73,9 +75,3 @@ export const deps: TicketDeps = {
 };
 
 export const idempotency = new DynamoIdempotencyStore(db, config.tableName, meter);
-
-/** Where bounced and complained addresses are recorded (the SES feedback function) and checked (the mailer). */
-export const mailLedger = new DynamoMailLedger(db, config.tableName, meter, usageStore);
-
-/** Which tenant receives a support address's mail: claimed when an admin sets `supportAddress` (the settings routes). */
-export const mailboxes = new DynamoMailboxRegistry(db, config.tableName, meter);

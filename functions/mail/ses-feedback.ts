@@ -3,7 +3,8 @@ import { feedbackTenant, recordDeliveryFeedback, type SesFeedback } from '../../
 import { instrumented } from '../../shared/observability/instrumented';
 import { logger } from '../../shared/observability/logger';
 import { inTenant, meterTenant } from '../../shared/usage/invocation-meter';
-import { deps, mailLedger } from '../../shared/wiring';
+import { deps } from '../../shared/wiring';
+import { mailLedger } from '../../shared/wiring/mail-ledger';
 
 /**
  * SES configuration set → SNS → here: bounces and complaints stop mail to the address.

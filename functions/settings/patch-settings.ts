@@ -1,7 +1,8 @@
 import { patchSettings } from '../../shared/admin/tenant-admin';
 import { httpRoute, validated } from '../../shared/http/handler-kit';
 import { SettingsBody, SettingsPatchBody, StatusMapField } from '../../shared/http/schemas';
-import { deps, mailboxes } from '../../shared/wiring';
+import { deps } from '../../shared/wiring';
+import { mailboxes } from '../../shared/wiring/mailboxes';
 
 /** 200 with the settings, or 202 when a workflow switch started moving open tickets. */
 export const handler = httpRoute({ body: SettingsPatchBody }, async ({ caller, body: { statusMap, ...patch } }) => {

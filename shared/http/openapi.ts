@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ROUTES } from './routes';
+import * as R from './response-schemas';
 import * as S from './schemas';
 import { UsageQuery, UsageSchema } from './usage-schemas';
 
@@ -10,39 +11,39 @@ interface Operation {
   readonly status?: number;
 }
 
-const ticketPage = S.pageOf(S.TicketSchema).meta({ id: 'TicketPage' });
-const commentPage = S.pageOf(S.CommentSchema).meta({ id: 'CommentPage' });
-const historyPage = S.pageOf(S.HistoryEventSchema).meta({ id: 'HistoryPage' });
-const userPage = S.pageOf(S.UserSchema).meta({ id: 'UserPage' });
-const thirdPartyList = z.object({ items: z.array(S.ThirdPartyWaitSchema) }).meta({ id: 'ThirdPartyWaitList' });
+const ticketPage = R.pageOf(R.TicketSchema).meta({ id: 'TicketPage' });
+const commentPage = R.pageOf(R.CommentSchema).meta({ id: 'CommentPage' });
+const historyPage = R.pageOf(R.HistoryEventSchema).meta({ id: 'HistoryPage' });
+const userPage = R.pageOf(R.UserSchema).meta({ id: 'UserPage' });
+const thirdPartyList = z.object({ items: z.array(R.ThirdPartyWaitSchema) }).meta({ id: 'ThirdPartyWaitList' });
 
 /** What each route takes and returns, by operationId; the route table says where it lives. */
 const OPERATIONS: Record<string, Operation> = {
   getOpenApi: { response: z.object({}).loose() },
-  getSettings: { response: S.SettingsSchema },
-  putSettings: { body: S.PutSettingsBody, response: S.SettingsSchema },
-  patchSettings: { body: S.SettingsPatchBody, response: S.SettingsSchema },
+  getSettings: { response: R.SettingsSchema },
+  putSettings: { body: S.PutSettingsBody, response: R.SettingsSchema },
+  patchSettings: { body: S.SettingsPatchBody, response: R.SettingsSchema },
   getWorkflow: { response: S.WorkflowDefinitionSchema },
   listUsers: { query: S.PageQuery, response: userPage },
-  putUser: { body: S.PutUserBody, response: S.UserSchema },
-  createTicket: { body: S.CreateTicketBody, response: S.TicketSchema, status: 201 },
+  putUser: { body: S.PutUserBody, response: R.UserSchema },
+  createTicket: { body: S.CreateTicketBody, response: R.TicketSchema, status: 201 },
   listTickets: { query: S.TicketListQuery, response: ticketPage },
-  getTicket: { response: S.TicketSchema },
-  updateTicket: { body: S.PatchTicketBody, response: S.TicketSchema },
-  submitTicket: { body: S.EmptyBody, response: S.TicketSchema },
-  transitionTicket: { body: S.TransitionBody, response: S.TicketSchema },
-  closeTicket: { body: S.EmptyBody, response: S.TicketSchema },
-  reopenTicket: { body: S.ReopenBody, response: S.TicketSchema },
-  addComment: { body: S.CommentBody, response: S.CommentSchema, status: 201 },
+  getTicket: { response: R.TicketSchema },
+  updateTicket: { body: S.PatchTicketBody, response: R.TicketSchema },
+  submitTicket: { body: S.EmptyBody, response: R.TicketSchema },
+  transitionTicket: { body: S.TransitionBody, response: R.TicketSchema },
+  closeTicket: { body: S.EmptyBody, response: R.TicketSchema },
+  reopenTicket: { body: S.ReopenBody, response: R.TicketSchema },
+  addComment: { body: S.CommentBody, response: R.CommentSchema, status: 201 },
   listComments: { query: S.PageQuery, response: commentPage },
   listHistory: { query: S.PageQuery, response: historyPage },
-  escalateTicket: { body: S.EscalateBody, response: S.TicketSchema },
-  splitTicket: { body: S.SplitBody, response: S.TicketSchema, status: 201 },
-  getTicketWorkflow: { response: S.WorkflowExecutionSchema },
-  repairTicketWorkflow: { body: S.EmptyBody, response: S.WorkflowRepairSchema },
-  requestThirdParty: { body: S.ThirdPartyRequestBody, response: S.ThirdPartyCreatedSchema, status: 201 },
+  escalateTicket: { body: S.EscalateBody, response: R.TicketSchema },
+  splitTicket: { body: S.SplitBody, response: R.TicketSchema, status: 201 },
+  getTicketWorkflow: { response: R.WorkflowExecutionSchema },
+  repairTicketWorkflow: { body: S.EmptyBody, response: R.WorkflowRepairSchema },
+  requestThirdParty: { body: S.ThirdPartyRequestBody, response: R.ThirdPartyCreatedSchema, status: 201 },
   listThirdParty: { response: thirdPartyList },
-  answerThirdParty: { body: S.ThirdPartyAnswerBody, response: S.ThirdPartyAnsweredSchema, status: 202 },
+  answerThirdParty: { body: S.ThirdPartyAnswerBody, response: R.ThirdPartyAnsweredSchema, status: 202 },
   getUsage: { query: UsageQuery, response: UsageSchema },
 };
 

@@ -1,14 +1,15 @@
 /**
  * The mail-in capability (manifest `mailIn`): the raw-message store (S3 in AWS, a folder
  * locally) and the inbound-mail log, loaded only by the inbound-mail function. The
- * mailbox registry stays in the core: the settings routes claim support addresses too.
+ * mailbox registry is shared with the settings routes, which claim support addresses.
  */
 import { ENV } from '../config-names';
 import type { ReceiveMailDeps } from '../mail/inbound/receive-mail';
 import { rawMailStore, type RawMailStore } from '../mail/raw-mail-store';
 import { DynamoInboundMailLog } from '../store/dynamo-inbound-mail';
 import { DynamoMailLedger } from '../store/dynamo-mail-ledger';
-import { config, countUsage, deps, mailboxes, table } from '../wiring';
+import { config, countUsage, deps, table } from '../wiring';
+import { mailboxes } from './mailboxes';
 
 /** For the inbound-mail function (`MAIL_IN` declared: s3 in AWS, folder locally); fails the cold start without it. */
 export function requireMailIn(): ReceiveMailDeps & { readonly raw: RawMailStore } {

@@ -6,7 +6,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { ENV } from '../config-names';
 import type { MailDeps } from '../mail/outbound/send-notification';
 import { SesMailSender } from '../mail/ses-mail-sender';
-import { config, deps, mailLedger } from '../wiring';
+import { config, deps } from '../wiring';
+import { mailLedger } from './mail-ledger';
 
 /** Mail out exists where it is declared (`MAIL_OUT=ses`: in AWS and in `npm start`). */
 const mailDeps: MailDeps | undefined = config.mail
