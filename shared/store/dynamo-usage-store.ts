@@ -38,6 +38,8 @@ const SHARDS = 8;
 /** Markers outlive every repeat they guard against: Idempotency-Key (24 h), stream retention (24 h), schedule retries. */
 const MARK_TTL_SECONDS = 40 * 86_400;
 const MAX_CONFLICT_RETRIES = 8;
+/** How many versions without a billable fact the ticket-facts watermark may lag behind (what a count reads again). */
+export const WATERMARK_STRIDE = 20;
 
 const hash = (value: string) => createHash('sha256').update(value).digest();
 const shardOf = (value: string) => hash(value).readUInt32BE(0) % SHARDS;
@@ -95,19 +97,25 @@ export class DynamoUsageStore implements UsageStore {
       const from = Number(mark.Item?.countedVersion ?? 0);
       if (from >= version) return; // a redelivered or stale record: counted already
       const byMonth = tallyFacts(await this.eventsAfter(tenantId, ticketId, from), from, version);
+      // Nothing billable since the watermark (an SLA warning, a notification, a field edit): the
+      // watermark stays where it is, so the next count reads these events again and finds nothing
+      // in them. That saves a write per such change; it moves anyway every WATERMARK_STRIDE
+      // versions, so what is read again stays short.
+      if (byMonth.size === 0 && version - from < WATERMARK_STRIDE) return;
       const shard = shardOf(ticketId);
       const updates = [...byMonth].map(([month, delta]) => this.addTo(tenantId, month, delta, shard)).filter((u) => u !== null);
       const watermark = {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.usageWatermark(tenantId, ticketId),
-          UpdateExpression: 'SET countedVersion = :to, entity = :entity',
-          ConditionExpression: from === 0 ? 'attribute_not_exists(countedVersion)' : 'countedVersion = :from',
-          ExpressionAttributeValues: { ':to': version, ':entity': 'usageWatermark', ...(from === 0 ? {} : { ':from': from }) },
-        },
+        TableName: this.tableName,
+        Key: keys.usageWatermark(tenantId, ticketId),
+        UpdateExpression: 'SET countedVersion = :to, entity = :entity',
+        ConditionExpression: from === 0 ? 'attribute_not_exists(countedVersion)' : 'countedVersion = :from',
+        ExpressionAttributeValues: { ':to': version, ':entity': 'usageWatermark', ...(from === 0 ? {} : { ':from': from }) },
       };
       // Another follower of the same ticket moved the watermark first: read it again.
-      const done = (await this.transact([watermark, ...updates], (reasons) => reasons[0] === 'ConditionalCheckFailed')).counted;
+      const done =
+        updates.length === 0
+          ? await this.conditionalUpdate(watermark) // the watermark alone: one plain write, not a transaction of one
+          : (await this.transact([{ Update: watermark }, ...updates], (reasons) => reasons[0] === 'ConditionalCheckFailed')).counted;
       if (done || attempt >= 3) {
         for (const month of byMonth.keys()) await this.register(tenantId, month);
         if (done) return;
@@ -177,6 +185,17 @@ export class DynamoUsageStore implements UsageStore {
       startKey = out.LastEvaluatedKey;
       // History ids are time-ordered; reading one version further back absorbs clock skew between writers.
       if (!startKey || page.some((e) => e.version < fromVersion)) return events;
+    }
+  }
+
+  /** A conditional UpdateItem: false when its condition failed. */
+  private async conditionalUpdate(update: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand(update));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 

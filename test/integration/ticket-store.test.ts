@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTable } from '../../local/dynamodb/ensure-table';
 import { DomainError, StaleWrite } from '../../shared/domain/errors';
@@ -16,7 +16,8 @@ import { DynamoIdempotencyStore } from '../../shared/store/dynamo-idempotency-st
 import { DynamoLifecycleRegistry } from '../../shared/store/dynamo-lifecycle-registry';
 import type { SentMail } from '../../shared/mail/outbound/ports';
 import { DynamoMailLedger } from '../../shared/store/dynamo-mail-ledger';
-import { DynamoUsageStore } from '../../shared/store/dynamo-usage-store';
+import { DynamoUsageStore, WATERMARK_STRIDE } from '../../shared/store/dynamo-usage-store';
+import { keys } from '../../shared/store/table-design';
 import { DynamoUserDirectory } from '../../shared/store/dynamo-tenant-stores';
 import { DynamoTicketStore } from '../../shared/store/dynamo-ticket-store';
 import { ticketItem } from '../../shared/store/ticket-item';
@@ -459,6 +460,48 @@ describe('DynamoMailLedger with usage metering', () => {
     await ledger.recordSent(tenant, 'TK1', mail());
     expect(await sentCount(tenant)).toBe(1);
     expect((await ledger.sentOn(tenant, 'TK1'))[0]?.wireMessageId).toBe(mail().wireMessageId);
+  });
+});
+
+describe('DynamoUsageStore ticket facts', () => {
+  const usage = new DynamoUsageStore(db, table, { now: () => new Date(minute(0)) });
+  const month = minute(100).slice(0, 7);
+  const watermark = async (tenant: string, ticketId: string) =>
+    (await db.send(new GetCommand({ TableName: table, Key: keys.usageWatermark(tenant, ticketId), ConsistentRead: true }))).Item?.countedVersion;
+  /** Moves the ticket from `from` to `to`, one version each, every change writing one event of `type`. */
+  async function change(tenant: string, ticket: Ticket, from: number, to: number, type: HistoryEvent['type']): Promise<Ticket> {
+    let current = ticket;
+    for (let v = from + 1; v <= to; v++) {
+      const next = { ...current, version: v };
+      await store.update(tenant, v - 1, { ticket: next, events: [event(`H${String(v).padStart(3, '0')}`, v, 'internal', type)], comments: [] });
+      current = next;
+    }
+    return current;
+  }
+
+  it('counts each fact once; changes without one leave the watermark alone until WATERMARK_STRIDE versions have passed', async () => {
+    const tenant = newTenant();
+    const created = await createTicket(tenant, 1);
+    await usage.countTicketFacts(tenant, created.id, 1);
+    expect(await watermark(tenant, created.id)).toBe(1);
+    // SLA warnings, notifications, field edits: nothing to count, nothing written
+    const edited = await change(tenant, created, 1, 4, 'fields-changed');
+    await usage.countTicketFacts(tenant, created.id, 4);
+    expect(await watermark(tenant, created.id)).toBe(1);
+    // the next fact is counted across that gap, once, redelivered or not
+    const moved = await change(tenant, edited, 4, 5, 'status-changed');
+    await usage.countTicketFacts(tenant, created.id, 5);
+    await usage.countTicketFacts(tenant, created.id, 5);
+    await usage.countTicketFacts(tenant, created.id, 4);
+    expect(await watermark(tenant, created.id)).toBe(5);
+    expect(await usage.read(tenant, month)).toMatchObject({ ticketsCreated: 1, transitions: 1, comments: 0 });
+    // a long run without facts moves it after all, so a count never reads far back
+    await change(tenant, moved, 5, 5 + WATERMARK_STRIDE, 'fields-changed');
+    await usage.countTicketFacts(tenant, created.id, 4 + WATERMARK_STRIDE);
+    expect(await watermark(tenant, created.id)).toBe(5);
+    await usage.countTicketFacts(tenant, created.id, 5 + WATERMARK_STRIDE);
+    expect(await watermark(tenant, created.id)).toBe(5 + WATERMARK_STRIDE);
+    expect(await usage.read(tenant, month)).toMatchObject({ ticketsCreated: 1, transitions: 1, comments: 0 });
   });
 });
 
