@@ -94,11 +94,15 @@ export class DynamoMailLedger implements MailLedger {
   async confirmSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void> {
     // Only a claim still in doubt (its sender died between SES's answer and its own record). Almost
     // always the sender recorded it first: a read says so, cheaper than a write whose condition fails.
-    const key = keys.mail(tenantId, ticketId, sent.eventId, sent.recipient);
+    if (await this.isRecorded(tenantId, ticketId, sent.eventId, sent.recipient)) return;
+    await this.firstRecord(tenantId, ticketId, sent);
+  }
+
+  async isRecorded(tenantId: string, ticketId: string, eventId: string, recipient: string): Promise<boolean> {
+    const key = keys.mail(tenantId, ticketId, eventId, recipient);
     const read = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }));
     reportCapacity(this.onCapacity, 'recordMail', 'read', read.ConsumedCapacity);
-    if (read.Item?.state === 'sent') return;
-    await this.firstRecord(tenantId, ticketId, sent);
+    return read.Item?.state === 'sent';
   }
 
   /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { putSettings } from '../../shared/admin/tenant-admin';
 import type { MailClaim, MailLedger, MailSender, OutgoingMail, SentMail } from '../../shared/mail/outbound/ports';
 import { threadOfAddress } from '../../shared/mail/outbound/reply-token';
-import { recordDeliveryFeedback } from '../../shared/mail/outbound/delivery-feedback';
+import { recordDeliveryFeedback, SENDER_GRACE_MS, type SesFeedback } from '../../shared/mail/outbound/delivery-feedback';
 import { sendNotification, type NotificationEvent } from '../../shared/mail/outbound/send-notification';
 import { aTicket } from '../support/ticket-builder';
 import { caller, fakeDeps } from './fakes';
@@ -36,6 +36,9 @@ class MemoryLedger implements MailLedger {
   async confirmSent(tenantId: string, ticketId: string, sent: SentMail) {
     const found = this.records.get(`${tenantId}/${ticketId}/${sent.eventId}/${sent.recipient}`);
     if (found?.state === 'sending') Object.assign(found, { state: 'sent', sent });
+  }
+  async isRecorded(tenantId: string, ticketId: string, eventId: string, recipient: string) {
+    return this.records.get(`${tenantId}/${ticketId}/${eventId}/${recipient}`)?.state === 'sent';
   }
   async sentOn() {
     return [...this.records.values()].flatMap((r) => (r.sent ? [r.sent] : []));
@@ -95,6 +98,12 @@ const event: NotificationEvent = {
   commentId: null,
 };
 
+/** Yields to the event loop until `ready` holds (the other party reached its point). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !ready(); i++) await new Promise((resolve) => setImmediate(resolve));
+  if (!ready()) throw new Error('never got there');
+}
+
 describe('sendNotification', () => {
   it('mails each recipient once, redelivered or not; a failed send is retried without repeating the sent ones', async () => {
     const { mail, sender, waits } = await setup();
@@ -122,6 +131,8 @@ describe('sendNotification', () => {
     expect(sender.sent).toHaveLength(1);
     // SES's Send event (configuration set → SNS → RecordMailFeedback), from outside the dead process
     const sentMail = sender.sent[0]!;
+    const eventWaited: number[] = [];
+    const eventWaits = async (ms: number) => void eventWaited.push(ms);
     const outcome = await recordDeliveryFeedback(
       ledger,
       {
@@ -134,12 +145,48 @@ describe('sendNotification', () => {
         },
       },
       new Date(),
+      eventWaits,
     );
     expect(outcome.confirmed).toBe(true);
+    // it gave the sender its moment first: the sender was dead, so the event recorded the mail itself
+    expect(eventWaited).toEqual(SENDER_GRACE_MS);
     expect(await sendNotification(mail, { ...event, recipients: ['ann@client.example'] })).toEqual({ sent: 0, skipped: 1 });
     expect(sender.sent).toHaveLength(1);
     expect(waits).toEqual([]);
     expect((await ledger.sentOn())[0]).toMatchObject({ recipient: 'ann@client.example', messageId: sentMail.headers['Message-ID'], thread: 'ticket' });
+  });
+
+  it('a Send event that overtakes its sender gives the sender a moment: the sender records and counts the mail, the event writes nothing', async () => {
+    const { mail, ledger, sender } = await setup();
+    // the sender is slow to record: SES has answered, its record comes only after the event has looked once
+    let record: (() => Promise<void>) | undefined;
+    const slow = Object.assign(Object.create(ledger) as MemoryLedger, {
+      recordSent: (t: string, k: string, s: SentMail) => new Promise<void>((resolve) => (record = () => ledger.recordSent(t, k, s).then(resolve))),
+    });
+    const sending = sendNotification({ ...mail, ledger: slow }, { ...event, recipients: ['ann@client.example'] });
+    await until(() => record !== undefined);
+    const sentMail = sender.sent[0]!;
+    const feedback: SesFeedback = {
+      eventType: 'Send',
+      mail: {
+        timestamp: '2026-12-05T10:00:00.000Z',
+        destination: [sentMail.to],
+        tags: { tenant: [sentMail.tags.tenant], ticket: [sentMail.tags.ticket], event: [sentMail.tags.event], thread: [sentMail.tags.thread] },
+        headers: [{ name: 'Message-ID', value: sentMail.headers['Message-ID'] }],
+      },
+    };
+    let confirmedByEvent = 0;
+    const watched = Object.assign(Object.create(ledger) as MemoryLedger, { confirmSent: async () => void confirmedByEvent++ });
+    const eventWaited: number[] = [];
+    const outcome = await recordDeliveryFeedback(watched, feedback, new Date(), async (ms) => {
+      eventWaited.push(ms);
+      await record?.(); // the sender's record lands while the event waits
+    });
+    await sending;
+    expect(outcome.confirmed).toBe(true);
+    expect(eventWaited).toEqual([SENDER_GRACE_MS[0]]);
+    expect(confirmedByEvent).toBe(0);
+    expect((await ledger.sentOn())[0]).toMatchObject({ recipient: 'ann@client.example', wireMessageId: null });
   });
 
   it('a redelivery soon after a crash waits for SES’s Send event; one arriving meanwhile means nothing is resent', async () => {

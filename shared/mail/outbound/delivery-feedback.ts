@@ -8,7 +8,7 @@
  *   tag every mail carries) and stops further mail to it. Transient bounces (mailbox full,
  *   greylisting) are not: the next mail may well arrive.
  */
-import type { MailLedger } from './ports';
+import type { MailLedger, Pause } from './ports';
 
 /** The part of an SES event (SNS message body) this needs; the rest is ignored. */
 export interface SesFeedback {
@@ -34,7 +34,18 @@ export interface FeedbackOutcome {
 /** The tenant whose mail the event is about: the tenant tag every mail carries. */
 export const feedbackTenant = (feedback: SesFeedback): string | undefined => feedback.mail?.tags?.tenant?.[0];
 
-export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFeedback, now: Date): Promise<FeedbackOutcome> {
+/**
+ * How long a Send event gives the sender to record its own mail before recording it itself:
+ * the pauses between looks (775 ms in all). The sender records a mail a moment after SES
+ * answers; the event comes through SNS, as a rule later still. Where it comes first (a race,
+ * or a sender that died), a look is a read, while two writers racing for the record cost a
+ * transaction that fails; only a sender that died costs the whole wait.
+ */
+export const SENDER_GRACE_MS: readonly number[] = [25, 50, 100, 200, 400];
+
+const realPause: Pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFeedback, now: Date, pause: Pause = realPause): Promise<FeedbackOutcome> {
   const type = feedback.eventType ?? feedback.notificationType;
   const tenantId = feedbackTenant(feedback);
   if (!tenantId) return { suppressed: [], ignored: 'no tenant tag' };
@@ -43,7 +54,7 @@ export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFe
     (list ?? []).flatMap((r) => (r.emailAddress ? [r.emailAddress.toLowerCase()] : []));
   let reason: 'bounce' | 'complaint';
   let recipients: string[];
-  if (type === 'Send') return confirmSend(ledger, tenantId, feedback, at);
+  if (type === 'Send') return confirmSend(ledger, tenantId, feedback, at, pause);
   if (type === 'Bounce') {
     if (feedback.bounce?.bounceType !== 'Permanent') return { suppressed: [], ignored: `bounce ${feedback.bounce?.bounceType ?? 'unknown'}` };
     reason = 'bounce';
@@ -56,10 +67,14 @@ export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFe
   return { suppressed: recipients.map((address) => ({ tenantId, address, reason })), ignored: null };
 }
 
-async function confirmSend(ledger: MailLedger, tenantId: string, feedback: SesFeedback, at: string): Promise<FeedbackOutcome> {
+async function confirmSend(ledger: MailLedger, tenantId: string, feedback: SesFeedback, at: string, pause: Pause): Promise<FeedbackOutcome> {
   const tag = (name: string) => feedback.mail?.tags?.[name]?.[0];
   const [ticketId, eventId, recipient] = [tag('ticket'), tag('event'), feedback.mail?.destination?.[0]?.toLowerCase()];
   if (!ticketId || !eventId || !recipient) return { suppressed: [], ignored: 'send without ticket, event or recipient' };
+  for (const ms of SENDER_GRACE_MS) {
+    if (await ledger.isRecorded(tenantId, ticketId, eventId, recipient)) return { suppressed: [], confirmed: true, ignored: null };
+    await pause(ms);
+  }
   const messageId = feedback.mail?.headers?.find((h) => h.name?.toLowerCase() === 'message-id')?.value ?? '';
   await ledger.confirmSent(tenantId, ticketId, {
     eventId,

@@ -53,9 +53,14 @@ export interface MailLedger {
   recordSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void>;
   /** SES's Send event: records the mail unless its sender already did (whose record is fuller). */
   confirmSent(tenantId: string, ticketId: string, sent: SentMail): Promise<void>;
+  /** Whether the mail of one event to one recipient is recorded as sent (a read; nothing is written). */
+  isRecorded(tenantId: string, ticketId: string, eventId: string, recipient: string): Promise<boolean>;
   /** Mail sent on the ticket, oldest first: what threads the next one. */
   sentOn(tenantId: string, ticketId: string): Promise<SentMail[]>;
   /** Addresses that bounced or complained get no more mail. */
   isSuppressed(tenantId: string, address: string): Promise<boolean>;
   suppress(tenantId: string, address: string, reason: 'bounce' | 'complaint', at: string): Promise<void>;
 }
+
+/** Waits (real time); tests pass their own. */
+export type Pause = (ms: number) => Promise<void>;

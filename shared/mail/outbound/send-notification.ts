@@ -20,7 +20,7 @@ import type { Ticket } from '../../domain/ticket';
 import { requesterLocale } from '../../i18n/system-texts';
 import { loadTenant, type TenantContext } from '../../tickets/tenant-context';
 import { mailKindOf, renderNotification } from './notification-mail';
-import type { MailLedger, MailSender, OutgoingMail, SentMail } from './ports';
+import type { MailLedger, MailSender, OutgoingMail, Pause, SentMail } from './ports';
 import { replyAddress } from './reply-token';
 
 export interface MailDeps {
@@ -33,7 +33,7 @@ export interface MailDeps {
   /** How long after a claim SES's Send event for it has surely been recorded. */
   readonly sendConfirmationMs: number;
   /** Waits (real time); tests pass their own. */
-  readonly pause?: (ms: number) => Promise<void>;
+  readonly pause?: Pause;
 }
 
 /** Another attempt is sending this mail right now: the stream retries the notification later. */
