@@ -17,7 +17,8 @@ export type DomainErrorKind =
   | 'too-large' // 413
   | 'unsupported-media-type' // 415
   | 'workflow-refused' // 422
-  | 'gone'; // 410: a third-party wait that ended or expired
+  | 'gone' // 410: a third-party wait that ended or expired
+  | 'busy'; // 429: too many writers on one ticket at once; retry shortly
 
 export class DomainError extends Error {
   constructor(
@@ -42,6 +43,7 @@ export const tooLarge = (message: string) => new DomainError('too-large', messag
 export const unsupportedMediaType = () => new DomainError('unsupported-media-type', 'The request body must be application/json.');
 export const workflowRefused = (message: string, errors: readonly FieldError[] = []) => new DomainError('workflow-refused', message, errors);
 export const gone = (message: string) => new DomainError('gone', message);
+export const busy = (message: string) => new DomainError('busy', message);
 
 /**
  * Raised by a store when a conditional write lost a race. Use cases either

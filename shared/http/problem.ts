@@ -13,6 +13,7 @@ const STATUS: Record<DomainErrorKind, { status: number; title: string }> = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'workflow-refused': { status: 422, title: 'Refused by the workflow' },
   gone: { status: 410, title: 'Gone' },
+  busy: { status: 429, title: 'Too many requests' },
 };
 
 /**
@@ -31,6 +32,7 @@ const TITLES: Record<Exclude<Locale, 'en'>, Record<DomainErrorKind, string>> = {
     'unsupported-media-type': 'Niet-ondersteund formaat',
     'workflow-refused': 'Geweigerd door de workflow',
     gone: 'Verlopen',
+    busy: 'Te veel verzoeken',
   },
   fr: {
     validation: 'Requête invalide',
@@ -43,6 +45,7 @@ const TITLES: Record<Exclude<Locale, 'en'>, Record<DomainErrorKind, string>> = {
     'unsupported-media-type': 'Format non pris en charge',
     'workflow-refused': 'Refusé par le workflow',
     gone: 'Expiré',
+    busy: 'Trop de requêtes',
   },
 };
 
@@ -70,7 +73,9 @@ export function toProblem(error: unknown, locale: Locale = 'en'): APIGatewayProx
     const { status, title } = STATUS[error.kind];
     const shown = locale === 'en' ? title : TITLES[locale][error.kind];
     const body = problemBody(status, title, error.message, error.errors, shown);
-    return { statusCode: status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'content-language': locale }, body: JSON.stringify(body) };
+    // A busy answer says when to come back, as a throttled one does.
+    const retry: Record<string, string> = error.kind === 'busy' ? { 'retry-after': '1' } : {};
+    return { statusCode: status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'content-language': locale, ...retry }, body: JSON.stringify(body) };
   }
   if (error instanceof Error && THROTTLED.has(error.name)) {
     const throttled = problem(429, 'Too many requests', 'The service is busy. Retry after a short wait.');

@@ -11,8 +11,9 @@
  * Hot item: every request of a tenant adds to its month. A transaction that meets another
  * one on the same item fails with TransactionConflict, so the month is split into
  * SHARDS items (picked by the dedupe id) and a conflict is retried with jitter; reading a
- * month is still one Query over its shards. Trade-off: one extra transaction (2 items,
- * 4 write units) per invocation and per followed ticket change, written before the answer.
+ * month is still one Query over its shards. Trade-off: one extra write per invocation (a
+ * transaction of 2 items, 4 write units, where it can repeat) written before the answer, and one
+ * per followed ticket change that has a billable fact.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

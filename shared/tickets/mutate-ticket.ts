@@ -1,4 +1,4 @@
-import { StaleWrite, versionConflict } from '../domain/errors';
+import { busy, StaleWrite, versionConflict } from '../domain/errors';
 import { isStaff, SYSTEM_SUB, type Role, type TenantCaller } from '../domain/identity';
 import type { TicketChange } from '../domain/ports';
 import type { ThirdPartyWait } from '../domain/third-party';
@@ -62,7 +62,9 @@ export async function mutateTicket(
       await deps.tickets.update(request.caller.tenantId, current.version, change);
       return { ticket: withLiveSla(change.ticket, tenant.settings, now), comments: [...change.comments] };
     } catch (error) {
-      if (!(error instanceof StaleWrite) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof StaleWrite)) throw error;
+      // Still losing after this many rounds: the caller is told to come back (429), not that we failed (500).
+      if (attempt >= MAX_ATTEMPTS) throw busy('Too many changes to this ticket at once. Retry in a moment.');
       countStaleWriteRetry();
       await backoff(attempt);
     }
@@ -72,7 +74,12 @@ export async function mutateTicket(
 /** Enough for 50+ writers on one ticket: each round at least one of them wins. */
 const MAX_ATTEMPTS = 200;
 
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * (attempt + 1))));
+/**
+ * Exponential backoff with full jitter (10 ms doubling, at most 500 ms): the more often a writer
+ * lost, the less often it tries. A fixed short wait had 50 losers retry together every ~50 ms and
+ * fill the table with transactions that fail, so the winners came slower the busier it got.
+ */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 10 * 2 ** Math.min(attempt, 6))));
 
 /** Adds the notifications the change causes, so they commit (or not) with it. */
 function withNotifications(current: Ticket, decision: Decision, caller: TenantCaller, tenant: TenantContext): Decision {

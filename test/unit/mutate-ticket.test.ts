@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
 import type { Ticket } from '../../shared/domain/ticket';
+import { toProblem } from '../../shared/http/problem';
 import { mutateTicket, type Decision } from '../../shared/tickets/mutate-ticket';
 import { aTicket, caller, fakeDeps } from './fakes';
 
@@ -39,6 +40,41 @@ describe('mutateTicket', () => {
     expect({ ...result.ticket, sla: stored!.sla }).toEqual(stored);
     expect(result.ticket.sla.response.elapsedMinutes).toEqual(expect.any(Number));
     expect(deps.tickets.updateCalls.map((c) => c.expectedVersion)).toEqual(seen.map((t) => t.version));
+  });
+
+  it('a writer that keeps losing is told to come back (429 with Retry-After), not that we failed (500); it backs off longer each time', async () => {
+    vi.useFakeTimers();
+    try {
+      const deps = fakeDeps();
+      deps.tickets.seed('acme', aTicket({ version: 1 }));
+      // someone else always gets in first
+      deps.tickets.beforeUpdate = () => {
+        const stored = deps.tickets.peek('acme', 'TK1');
+        deps.tickets.overwrite('acme', { ...stored, version: stored.version + 1 });
+      };
+      const waits: number[] = [];
+      const realSetTimeout = globalThis.setTimeout;
+      const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+        waits.push(ms ?? 0);
+        return realSetTimeout(fn, ms);
+      }) as typeof setTimeout);
+      const outcome = mutateTicket(deps, { caller: agent, idOrKey: 'TK1', expectedVersion: null }, raisePriority).catch((e: unknown) => e);
+      await vi.runAllTimersAsync();
+      const error = await outcome;
+      spy.mockRestore();
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).kind).toBe('busy');
+      const answer = toProblem(error);
+      expect(answer.statusCode).toBe(429);
+      expect(answer.headers).toMatchObject({ 'retry-after': '1', 'content-type': 'application/problem+json' });
+      expect(deps.tickets.updateCalls.length).toBeGreaterThan(50);
+      // full jitter under a cap that doubles: the first waits are short, the late ones may be long, none over 500 ms
+      expect(Math.max(...waits.slice(0, 3))).toBeLessThan(40);
+      expect(Math.max(...waits)).toBeGreaterThan(100);
+      expect(Math.max(...waits)).toBeLessThanOrEqual(500);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not retry a failure that is not a lost race', async () => {

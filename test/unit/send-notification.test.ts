@@ -98,6 +98,17 @@ const event: NotificationEvent = {
   commentId: null,
 };
 
+/** SES's Send event for a mail SES took (configuration set → SNS → RecordMailFeedback). */
+const sendEventOf = (sent: OutgoingMail): SesFeedback => ({
+  eventType: 'Send',
+  mail: {
+    timestamp: '2026-12-05T10:00:00.000Z',
+    destination: [sent.to],
+    tags: { tenant: [sent.tags.tenant], ticket: [sent.tags.ticket], event: [sent.tags.event], thread: [sent.tags.thread] },
+    headers: [{ name: 'Message-ID', value: sent.headers['Message-ID'] }],
+  },
+});
+
 /** Yields to the event loop until `ready` holds (the other party reached its point). */
 async function until(ready: () => boolean): Promise<void> {
   for (let i = 0; i < 1000 && !ready(); i++) await new Promise((resolve) => setImmediate(resolve));
@@ -133,20 +144,7 @@ describe('sendNotification', () => {
     const sentMail = sender.sent[0]!;
     const eventWaited: number[] = [];
     const eventWaits = async (ms: number) => void eventWaited.push(ms);
-    const outcome = await recordDeliveryFeedback(
-      ledger,
-      {
-        eventType: 'Send',
-        mail: {
-          timestamp: '2026-12-05T10:00:00.000Z',
-          destination: [sentMail.to],
-          tags: { tenant: [sentMail.tags.tenant], ticket: [sentMail.tags.ticket], event: [sentMail.tags.event], thread: [sentMail.tags.thread] },
-          headers: [{ name: 'Message-ID', value: sentMail.headers['Message-ID'] }],
-        },
-      },
-      new Date(),
-      eventWaits,
-    );
+    const outcome = await recordDeliveryFeedback(ledger, sendEventOf(sentMail), new Date(), eventWaits);
     expect(outcome.confirmed).toBe(true);
     // it gave the sender its moment first: the sender was dead, so the event recorded the mail itself
     expect(eventWaited).toEqual(SENDER_GRACE_MS);
@@ -166,15 +164,7 @@ describe('sendNotification', () => {
     const sending = sendNotification({ ...mail, ledger: slow }, { ...event, recipients: ['ann@client.example'] });
     await until(() => record !== undefined);
     const sentMail = sender.sent[0]!;
-    const feedback: SesFeedback = {
-      eventType: 'Send',
-      mail: {
-        timestamp: '2026-12-05T10:00:00.000Z',
-        destination: [sentMail.to],
-        tags: { tenant: [sentMail.tags.tenant], ticket: [sentMail.tags.ticket], event: [sentMail.tags.event], thread: [sentMail.tags.thread] },
-        headers: [{ name: 'Message-ID', value: sentMail.headers['Message-ID'] }],
-      },
-    };
+    const feedback = sendEventOf(sentMail);
     let confirmedByEvent = 0;
     const watched = Object.assign(Object.create(ledger) as MemoryLedger, { confirmSent: async () => void confirmedByEvent++ });
     const eventWaited: number[] = [];
