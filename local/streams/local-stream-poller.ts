@@ -44,6 +44,8 @@ export interface LocalStreamPollerOptions {
   readonly maxAttempts?: number;
   /** How long an idle poller waits before reading again, unless kicked. */
   readonly idleMs?: number;
+  /** How old the described shard list may get before a read describes the stream again (default 1 s). */
+  readonly shardListMaxAgeMs?: number;
   readonly log?: (message: string) => void;
 }
 
@@ -76,6 +78,7 @@ export class LocalStreamPoller {
   private readonly batchSize: number;
   private readonly maxAttempts: number;
   private readonly idleMs: number;
+  private readonly shardListMaxAgeMs: number;
   private readonly log: (message: string) => void;
   private checkpoint: Checkpoint = { streamArn: '', shards: {} };
   private readonly iterators = new Map<string, string>();
@@ -102,6 +105,7 @@ export class LocalStreamPoller {
     this.batchSize = options.batchSize ?? 100;
     this.maxAttempts = options.maxAttempts ?? 4;
     this.idleMs = options.idleMs ?? 100;
+    this.shardListMaxAgeMs = options.shardListMaxAgeMs ?? SHARD_LIST_MAX_AGE_MS;
     this.log = options.log ?? (() => undefined);
     if (existsSync(this.deadLetterFile)) this.deadLetters = readFileSync(this.deadLetterFile, 'utf8').split('\n').filter(Boolean).length;
   }
@@ -211,11 +215,11 @@ export class LocalStreamPoller {
   /**
    * The shard list changes only when a shard closes (its children appear) or a new one
    * opens, so it is described again after a shard ended, at the start of every drain()
-   * and at least every SHARD_LIST_MAX_AGE_MS, not before every read: the background loop
+   * and at least every `shardListMaxAgeMs`, not before every read: the background loop
    * reads the open shard over and over and would otherwise describe the stream each time.
    */
   private async currentShards(): Promise<Shard[]> {
-    if (this.shards === undefined || Date.now() - this.describedAt >= SHARD_LIST_MAX_AGE_MS) {
+    if (this.shards === undefined || Date.now() - this.describedAt >= this.shardListMaxAgeMs) {
       const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.checkpoint.streamArn }));
       this.shards = description.StreamDescription?.Shards ?? [];
       this.describedAt = Date.now();
