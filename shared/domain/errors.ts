@@ -47,10 +47,11 @@ export const busy = (message: string) => new DomainError('busy', message);
 
 /**
  * Raised by a store when a conditional write lost a race. Use cases either
- * surface it (the caller sent If-Match) or reload and retry.
+ * surface it (the caller sent If-Match) or reload and retry. `current` is the item as the
+ * winner left it, where the store got it back with the refusal (a retry then need not read it).
  */
-export class StaleWrite extends Error {
-  constructor() {
+export class StaleWrite<T = unknown> extends Error {
+  constructor(readonly current?: T) {
     super('The item changed since it was read.');
     this.name = 'StaleWrite';
   }

@@ -1,4 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -81,18 +82,24 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async update(tenantId: string, expectedVersion: number, change: TicketChange): Promise<void> {
-    await this.transact('updateTicket', [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: ticketItem(tenantId, change.ticket),
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
+    await this.transact(
+      'updateTicket',
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: ticketItem(tenantId, change.ticket),
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+            // A lost race hands back the winner's ticket (at no extra cost): the loser retries on it without reading it.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
         },
-      },
-      ...this.appendItems(tenantId, change.ticket.id, change),
-    ]);
+        ...this.appendItems(tenantId, change.ticket.id, change),
+      ],
+      (item) => ticketOfItem(unmarshall(item)),
+    );
   }
 
   async get(tenantId: string, ticketId: string): Promise<Ticket | null> {
@@ -275,15 +282,27 @@ export class DynamoTicketStore implements TicketStore {
     ];
   }
 
-  private async transact(operation: string, items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {
+  /**
+   * `currentOf` reads the first item as the condition found it, where the transaction asked
+   * for it back (ReturnValuesOnConditionCheckFailure) and its condition was what failed.
+   */
+  private async transact(
+    operation: string,
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+    currentOf?: (item: Record<string, AttributeValue>) => Ticket,
+  ) {
     try {
       const out = await this.db.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
       reportCapacity(this.onCapacity, operation, 'write', out.ConsumedCapacity);
     } catch (error) {
       // A failed version condition or a concurrent transaction on the same item: the caller re-reads.
       if (error instanceof TransactionCanceledException) {
-        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) throw new StaleWrite();
+        const reasons = error.CancellationReasons ?? [];
+        const codes = reasons.map((r) => r.Code);
+        if (codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) {
+          const first = reasons[0];
+          throw new StaleWrite(first?.Code === 'ConditionalCheckFailed' && first.Item && currentOf ? currentOf(first.Item) : undefined);
+        }
       }
       throw error;
     }

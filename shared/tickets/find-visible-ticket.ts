@@ -21,6 +21,11 @@ export async function findVisibleTicket(
     TICKET_KEY.test(idOrKey) ? tickets.getByKey(caller.tenantId, idOrKey) : tickets.get(caller.tenantId, idOrKey),
     orgVisibility,
   ]);
+  return visibleOrNotFound(caller, ticket, companyWide);
+}
+
+/** The ticket if the caller may see it; absent and invisible read alike, as "not found". */
+export function visibleOrNotFound(caller: TenantCaller, ticket: Ticket | null, companyWide: boolean): Ticket {
   if (!ticket || !canSee(caller, ticket, companyWide)) throw notFound();
   return ticket;
 }

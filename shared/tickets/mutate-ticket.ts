@@ -4,7 +4,7 @@ import type { TicketChange } from '../domain/ports';
 import type { ThirdPartyWait } from '../domain/third-party';
 import { NO_AUTOMATION, type Comment, type HistoryEvent, type Ticket } from '../domain/ticket';
 import type { TicketDeps } from './deps';
-import { findVisibleTicket } from './find-visible-ticket';
+import { findVisibleTicket, visibleOrNotFound } from './find-visible-ticket';
 import { countStaleWriteRetry } from '../observability/metrics';
 import { withLiveSla } from '../sla/ticket-sla';
 import { notificationsOnChange } from './notifications';
@@ -49,9 +49,10 @@ export async function mutateTicket(
 ): Promise<{ ticket: Ticket; comments: Comment[] }> {
   const tenantLoad = loadTenant(deps.settings, request.caller.tenantId);
   const orgVisibility = tenantLoad.then((t) => t.settings.orgVisibility);
+  // The ticket to decide on without reading it: the caller's own read first, then the one a lost race hands back.
+  let known: Ticket | undefined = request.known;
   for (let attempt = 0; ; attempt++) {
     // The settings are read once, beside the first read of the ticket (one round trip's time).
-    const known = attempt === 0 ? request.known : undefined;
     const [tenant, current] = await Promise.all([tenantLoad, known ?? findVisibleTicket(deps.tickets, request.caller, request.idOrKey, orgVisibility)]);
     if (request.expectedVersion !== null && current.version !== request.expectedVersion) throw versionConflict(request.expectedVersion, current.version);
     const now = deps.clock.now();
@@ -63,6 +64,8 @@ export async function mutateTicket(
       return { ticket: withLiveSla(change.ticket, tenant.settings, now), comments: [...change.comments] };
     } catch (error) {
       if (!(error instanceof StaleWrite)) throw error;
+      const winner = error.current as Ticket | undefined;
+      known = winner ? visibleOrNotFound(request.caller, winner, await orgVisibility) : undefined;
       // Still losing after this many rounds: the caller is told to come back (429), not that we failed (500).
       if (attempt >= MAX_ATTEMPTS) throw busy('Too many changes to this ticket at once. Retry in a moment.');
       countStaleWriteRetry();

@@ -80,7 +80,8 @@ export class InMemoryTicketStore implements TicketStore {
     this.beforeUpdate?.(tenantId, expectedVersion, change);
     const id = at(tenantId, change.ticket.id);
     const stored = this.tickets.get(id);
-    if (!stored || stored.version !== expectedVersion) throw new StaleWrite();
+    // As DynamoDB does with ReturnValuesOnConditionCheckFailure: the loser gets the winner's ticket back.
+    if (!stored || stored.version !== expectedVersion) throw new StaleWrite(stored ? structuredClone(stored) : undefined);
     this.tickets.set(id, structuredClone(change.ticket));
     this.append(id, change);
   }

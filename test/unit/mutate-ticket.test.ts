@@ -12,9 +12,12 @@ const raisePriority = (): Decision => ({
 });
 
 describe('mutateTicket', () => {
-  it.each([1, 3])('re-reads and decides again after %i lost race(s), then writes on top of the winner', async (losses) => {
+  it.each([1, 3])('decides again on the winner’s ticket after %i lost race(s), without reading it, then writes on top of it', async (losses) => {
     const deps = fakeDeps();
     deps.tickets.seed('acme', aTicket({ version: 1 }));
+    let reads = 0;
+    const read = deps.tickets.get.bind(deps.tickets);
+    deps.tickets.get = (t, id) => (reads++, read(t, id));
     // A concurrent writer gets in before each of the first `losses` writes.
     let raced = 0;
     deps.tickets.beforeUpdate = () => {
@@ -29,6 +32,8 @@ describe('mutateTicket', () => {
       seen.push(t);
       return raisePriority();
     });
+    // one read, before the first attempt: each lost race handed the winner's ticket back
+    expect(reads).toBe(1);
 
     // Each decision saw the ticket as the previous winner left it.
     expect(seen.map((t) => t.version)).toEqual(Array.from({ length: losses + 1 }, (_, i) => i + 1));
