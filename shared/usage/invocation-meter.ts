@@ -40,6 +40,8 @@ interface Invocation {
   dedupeId: string | null;
   tenant: string | null;
   readonly byTenant: Map<string, CounterDelta>;
+  /** Measured before the invocation knew its tenant: that tenant's if one is named later, else nobody's. */
+  unattributed: CounterDelta;
   open: boolean;
 }
 
@@ -76,7 +78,7 @@ export function meteredInvocation<E, R>(handler: (event: E) => Promise<R>, invoc
     if (!sink) return handler(event);
     const requestId = context?.awsRequestId || randomUUID();
     const dedupeId = invocationType === 'asynchronous' ? `req:${requestId}` : null;
-    const invocation: Invocation = { requestId, dedupeId, tenant: null, byTenant: new Map(), open: true };
+    const invocation: Invocation = { requestId, dedupeId, tenant: null, byTenant: new Map(), unattributed: {}, open: true };
     const month = monthOf(platformClock.now());
     const started = performance.now();
     try {
@@ -102,8 +104,10 @@ export function countInvocation(delta: CounterDelta): void {
   const invocation = invocations.getStore();
   if (!invocation?.open) return;
   const tenant = tenantScopes.getStore() ?? invocation.tenant;
-  if (tenant === null) return; // a finance request or an unauthenticated one: platform overhead, no tenant's
-  invocation.byTenant.set(tenant, addCounters(invocation.byTenant.get(tenant) ?? {}, delta));
+  // Not known yet (a public callback before its token is checked): kept aside, and dropped at the
+  // flush unless a tenant is named by then (a finance request, a forged token: platform overhead).
+  if (tenant === null) invocation.unattributed = addCounters(invocation.unattributed, delta);
+  else invocation.byTenant.set(tenant, addCounters(invocation.byTenant.get(tenant) ?? {}, delta));
 }
 
 /**
@@ -119,6 +123,8 @@ async function flush(invocation: Invocation, month: string, durationMs: number, 
   invocation.open = false; // the flush's own writes are not metered
   const current = sink;
   if (!current) return;
+  if (invocation.tenant !== null)
+    invocation.byTenant.set(invocation.tenant, addCounters(invocation.byTenant.get(invocation.tenant) ?? {}, invocation.unattributed));
   const tenants = [...invocation.byTenant.keys()];
   if (invocation.tenant !== null && !tenants.includes(invocation.tenant)) tenants.push(invocation.tenant);
   if (tenants.length === 0) return;

@@ -14,6 +14,8 @@ const callback = async (url: string, body: unknown) => {
   return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as any };
 };
 const workflowState = async (t: TenantFixture, id: string) => (await t.as('agent').get(`/v1/tickets/${id}/workflow`)).body.currentState;
+/** The tenant's API requests this month, as its admin reads them (the read itself counts towards the next one). */
+const apiRequests = async (t: TenantFixture): Promise<number> => (await t.as('admin').get('/v1/usage')).body.tenants[0].counters.apiRequests;
 
 describe('third-party waits', () => {
   it('boltrics: staff ask Microsoft, the vendor answers solved, the ticket returns to analysis, its execution follows', async () => {
@@ -78,8 +80,11 @@ describe('third-party waits', () => {
       .post(`/v1/tickets/${tk.id}/third-party`, { party: 'Atlassian', reference: 'PS-9', to: 'en-attente-tiers', expiresInDays: 2 });
     const url: string = asked.body.callbackUrl;
     const forged = url.slice(0, -4) + (url.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    const before = await apiRequests(t);
     expect((await callback(forged, { message: 'x', outcome: 'solved' })).status).toBe(404);
     expect((await callback(`${local.runtime.apiUrl}/v1/third-party/nonsense`, { message: 'x', outcome: 'solved' })).status).toBe(404);
+    // a forged token bills nobody, not even the tenant it names: only the usage read itself was counted
+    expect((await apiRequests(t)) - before).toBe(1);
     expect((await callback(url, { message: 'x', outcome: 'maybe' })).status).toBe(400);
     expect((await t.as('agent').get(`/v1/tickets/${tk.id}`)).body.status).toBe('en-attente-tiers');
     await local.api.request('POST', '/_local/clock', { body: { advance: 'P3D' } });
@@ -93,8 +98,11 @@ describe('third-party waits', () => {
     await t.as('agent').post(`/v1/tickets/${tk.id}/transitions`, { to: 'en-cours' });
     const url: string = (await t.as('agent').post(`/v1/tickets/${tk.id}/third-party`, { party: 'Atlassian', reference: 'PS-10', to: 'en-attente-tiers' })).body
       .callbackUrl;
+    const before = await apiRequests(t);
     const answers = await Promise.all(Array.from({ length: 4 }, () => callback(url, { message: 'Which version?', outcome: 'needs-info' })));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+    // each accepted callback is a request of the tenant its token names (CONTRACT 8), besides the usage read
+    expect((await apiRequests(t)) - before).toBe(1 + 4);
     expect((await t.as('agent').get(`/v1/tickets/${tk.id}/comments`)).body.items).toHaveLength(1);
     expect((await t.as('agent').get(`/v1/tickets/${tk.id}`)).body.status).toBe('en-cours');
   });

@@ -66,6 +66,20 @@ describe('metered invocations', () => {
     ]);
   });
 
+  it("what was measured before the tenant is named (a public callback checking its token) is that tenant's once named, and nobody's if it never is", async () => {
+    const added = recordingSink();
+    await meteredInvocation(async () => {
+      countInvocation({ dynamoReadUnits: 2 }); // the wait read that proves the token
+      meterTenant('acme');
+      countInvocation({ apiRequests: 1, dynamoWriteUnits: 4 });
+    }, 'synchronous')({});
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ tenant: 'acme', delta: { dynamoReadUnits: 2, apiRequests: 1, dynamoWriteUnits: 4, lambdaInvocations: 1 } });
+    // a forged token: the reads happened, no tenant was named, nothing is counted
+    await meteredInvocation(async () => countInvocation({ dynamoReadUnits: 2 }), 'synchronous')({});
+    expect(added).toHaveLength(1);
+  });
+
   it('nothing is counted without a tenant (finance) or without a sink (metering off), and a failing flush never fails the handler', async () => {
     const added = recordingSink();
     await meteredInvocation(async () => countInvocation({ apiRequests: 1 }), 'synchronous')({});
