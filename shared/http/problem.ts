@@ -52,6 +52,9 @@ const TITLES: Record<Exclude<Locale, 'en'>, Record<DomainErrorKind, string>> = {
 /** AWS throttling errors (after the SDK's own retries): the client should slow down, not see a defect. */
 const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException']);
 
+/** What a busy or throttled answer adds: when to come back. */
+const RETRY_SHORTLY = { 'retry-after': '1' } as const;
+
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** The RFC 9457 body: its `type` names the problem by its title. */
@@ -74,12 +77,12 @@ export function toProblem(error: unknown, locale: Locale = 'en'): APIGatewayProx
     const shown = locale === 'en' ? title : TITLES[locale][error.kind];
     const body = problemBody(status, title, error.message, error.errors, shown);
     // A busy answer says when to come back, as a throttled one does.
-    const retry: Record<string, string> = error.kind === 'busy' ? { 'retry-after': '1' } : {};
+    const retry = error.kind === 'busy' ? RETRY_SHORTLY : {};
     return { statusCode: status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'content-language': locale, ...retry }, body: JSON.stringify(body) };
   }
   if (error instanceof Error && THROTTLED.has(error.name)) {
     const throttled = problem(429, 'Too many requests', 'The service is busy. Retry after a short wait.');
-    return { ...throttled, headers: { ...throttled.headers, 'retry-after': '1' } };
+    return { ...throttled, headers: { ...throttled.headers, ...RETRY_SHORTLY } };
   }
   return problem(500, 'Internal error', 'Something went wrong on our side. It has been logged.');
 }

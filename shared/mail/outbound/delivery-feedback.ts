@@ -8,6 +8,7 @@
  *   tag every mail carries) and stops further mail to it. Transient bounces (mailbox full,
  *   greylisting) are not: the next mail may well arrive.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MailLedger, Pause } from './ports';
 
 /** The part of an SES event (SNS message body) this needs; the rest is ignored. */
@@ -43,9 +44,7 @@ export const feedbackTenant = (feedback: SesFeedback): string | undefined => fee
  */
 export const SENDER_GRACE_MS: readonly number[] = [25, 50, 100, 200, 400];
 
-const realPause: Pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFeedback, now: Date, pause: Pause = realPause): Promise<FeedbackOutcome> {
+export async function recordDeliveryFeedback(ledger: MailLedger, feedback: SesFeedback, now: Date, pause: Pause = sleep): Promise<FeedbackOutcome> {
   const type = feedback.eventType ?? feedback.notificationType;
   const tenantId = feedbackTenant(feedback);
   if (!tenantId) return { suppressed: [], ignored: 'no tenant tag' };

@@ -14,6 +14,7 @@
  * - Bounced or complained addresses get nothing.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locale } from '../../domain/identity';
 import type { SettingsStore, TicketStore, UserDirectory, Clock } from '../../domain/ports';
 import type { Ticket } from '../../domain/ticket';
@@ -113,7 +114,7 @@ export async function sendNotification(deps: MailDeps, event: NotificationEvent)
  * arrived, then it is either recorded (`sent`) or SES never took the mail (re-claim, send).
  */
 async function claimMail(deps: MailDeps, event: NotificationEvent, recipient: string): Promise<'send' | 'sent'> {
-  const pause = deps.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pause: Pause = deps.pause ?? sleep;
   // How long this call has waited itself: a clock that stands still (a frozen local one) must not hold it forever.
   let waited = 0;
   for (;;) {
